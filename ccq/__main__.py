@@ -1,0 +1,3 @@
+from ccq.cli import main
+
+raise SystemExit(main())

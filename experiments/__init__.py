@@ -1,0 +1,1 @@
+"""One module per question: each defines ``EXPERIMENT`` (a :class:`ccq.experiment.Experiment`)."""

@@ -125,6 +125,9 @@ def reproduce(
             print(f"[ccq] figure {name}: skipped (needs results of {sorted(needs)})")
             continue
         print(f"[ccq] figure {name}: {_shown(Path(module.plot(rdir, out_dir)), root)}")
+    from .calculator import write_calculator
+
+    print(f"[ccq] calculator: {_shown(write_calculator(out_dir / 'calculator.html'), root)}")
     claims = collect_claims({n: experiments[n] for n in selected}, rdir)
     write_claims(claims, out_dir / "claims.csv")
     print()
@@ -175,6 +178,14 @@ def _cmd_bounds(args) -> int:
     return 0
 
 
+def _cmd_calculator(args) -> int:
+    from .calculator import write_calculator
+
+    out = Path(args.out) if args.out else find_root() / "paper_figures" / "out" / "calculator.html"
+    print(write_calculator(out))
+    return 0
+
+
 def _cmd_claims(args) -> int:
     from .claims import format_claims
 
@@ -206,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("name", nargs="?")
     p.add_argument("values", nargs="*", metavar="SYMBOL=VALUE")
     p.set_defaults(func=_cmd_bounds)
+
+    p = sub.add_parser("calculator", help="write the interactive scaling calculator (HTML)")
+    p.add_argument("--out", help="output file (default paper_figures/out/calculator.html)")
+    p.set_defaults(func=_cmd_calculator)
 
     p = sub.add_parser("claims", help="print the claims table from existing results")
     p.add_argument("--quick", action="store_true", help="read the quick results")

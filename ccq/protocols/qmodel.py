@@ -1,0 +1,492 @@
+"""Distributed quantum models split between Alice and Bob [reconstruction of arXiv 2310.07136].
+
+Gilboa, Michaeli, Soudry and McClean (arXiv 2310.07136) consider models that are compositions of
+parameterised unitaries held by different parties; the abstract claims inference and gradient
+training with communication polylogarithmic in the data size N, and that the advantage nearly
+vanishes for linear classifiers. Only the abstract is available to us, so the model class below
+is a **reconstruction** (see ``docs/distributed_models.md``):
+
+* Alice holds the data ``x in R^N`` (``N = 2^n``) and prepares the amplitude encoding
+  ``|x> = x / ||x||`` on ``n`` qubits.
+* ``L`` layers ``|out> = B_L A_L ... B_1 A_1 |x>``. Alice's layer ``A_l = HEA(alpha_l) D(pi x)``
+  (the data re-uploading phase ``D(pi x)`` only when ``reupload=True``); Bob's layer
+  ``B_l = HEA(beta_l) D(w_l)``, where ``D(v) = diag(exp(i v_k))`` is a diagonal phase with
+  ``N`` parameters ``w_l in R^N`` (Bob's model is ``poly(N)`` numbers, so shipping it is not free).
+* The hardware-efficient block ``HEA(theta)`` (``theta`` of shape ``(n, 2)``) applies
+  ``RZ(theta[q, 1]) RY(theta[q, 0])`` to every qubit ``q`` and then the CNOT ladder
+  ``CNOT(0, 1), CNOT(1, 2), ..., CNOT(n - 2, n - 1)``.
+* Output: ``f(x) = <out| O |out>`` for a Pauli string ``O`` (default ``Z`` on qubit 0),
+  measured by Alice.
+
+Communication model: interactive, two parties, no shared entanglement. The register moves to the
+party that owns the next gate: one message of ``n`` qubits each time ownership changes, and a last
+message back to Alice who measures, i.e. ``2 L`` messages of ``n`` qubits (``2 L`` rounds) per shot.
+Shots are sent in parallel (``shots * cost``: qubits multiply, rounds do not). Every cost below is
+counted from the message log of the gate sequence the simulator actually runs
+(:func:`message_log`), and tests compare it with the closed forms in :mod:`ccq.bounds.qmodel`.
+
+Gradients: :func:`mass_gradient_distribution` / :func:`mass_gradient` estimate **all** ``N``
+phases of one ``D(w_l)`` from the same copies (a Hadamard test whose register is measured in the
+computational basis: ``g_k = 2 (p(+i, k) - p(-i, k))``), so ``O(log(N / delta) / eps^2)`` copies
+suffice for every coordinate at once; :func:`paramshift_gradient` is the baseline with
+``2 P`` shifted circuits. Exact gradients come from JAX autodiff of :func:`expectation`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+from collections.abc import Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.flatten_util import ravel_pytree
+
+from .._core import Cost, Outcome, check_finite, check_int, check_key, is_concrete
+from ..sim import CNOT, I2, X, Y, Z, amplitude_encode, apply_gate, ry, rz
+
+__all__ = [
+    "DistributedModel",
+    "message_log",
+    "init_params",
+    "forward_ops",
+    "state",
+    "expectation",
+    "outcome_probability",
+    "inference",
+    "inference_cost",
+    "mass_gradient_distribution",
+    "mass_gradient",
+    "mass_gradient_cost",
+    "mass_messages",
+    "paramshift_gradient",
+    "paramshift_cost",
+    "num_params",
+]
+
+ALICE, BOB = "alice", "bob"
+_PAULI = {"I": I2, "X": X, "Y": Y, "Z": Z}
+
+
+@dataclasses.dataclass(frozen=True)
+class DistributedModel:
+    """Hyperparameters of the two-party model (see the module docstring for the circuit).
+
+    Args:
+        n_qubits: ``n = log2 N`` (the data dimension is ``N = 2^n``).
+        layers: ``L``, the number of (Alice, Bob) layer pairs.
+        observable: Pauli string of length ``n`` over ``IXYZ`` (default ``"Z" + "I" * (n-1)``).
+        reupload: whether Alice's layers re-upload the data as the phase ``D(pi x)``.
+
+    Examples:
+        >>> m = DistributedModel(3, 2)
+        >>> m.dim, m.observable, num_params(m)
+        (8, 'ZII', 40)
+    """
+
+    n_qubits: int
+    layers: int
+    observable: str = ""
+    reupload: bool = False
+
+    def __post_init__(self):
+        check_int(self.n_qubits, "n_qubits", minimum=1, maximum=26)
+        check_int(self.layers, "layers", minimum=1)
+        obs = self.observable or "Z" + "I" * (self.n_qubits - 1)
+        if len(obs) != self.n_qubits or any(c not in _PAULI for c in obs):
+            raise ValueError(f"observable must be a Pauli string of length {self.n_qubits} "
+                             f"over 'IXYZ', got {self.observable!r}")
+        if set(obs) == {"I"}:
+            raise ValueError("observable must not be the identity (its expectation is always 1)")
+        object.__setattr__(self, "observable", obs)
+
+    @property
+    def dim(self) -> int:
+        return 2**self.n_qubits
+
+
+def num_params(model: DistributedModel) -> int:
+    """Trainable real parameters: ``L (N + 4 n)`` (Bob's phases, both parties' HEA angles)."""
+    return model.layers * (model.dim + 4 * model.n_qubits)
+
+
+def init_params(key, model: DistributedModel, scale: float = 1.0) -> dict:
+    """Random parameters: HEA angles ``~ U(-pi, pi) * scale``, phases ``w ~ U(-pi, pi) * scale``.
+
+    Returns a dict ``{"alice": (L, n, 2), "bob": (L, n, 2), "w": (L, N)}``; Alice owns
+    ``"alice"``, Bob owns ``"bob"`` and ``"w"``.
+    """
+    check_key(key)
+    L, n = model.layers, model.n_qubits
+    ka, kb, kw = jax.random.split(key, 3)
+    u = lambda k, s: scale * jax.random.uniform(k, s, minval=-jnp.pi, maxval=jnp.pi)  # noqa: E731
+    return {"alice": u(ka, (L, n, 2)), "bob": u(kb, (L, n, 2)), "w": u(kw, (L, model.dim))}
+
+
+# ---------------------------------------------------------------- gates
+
+
+def _hea(state, theta, n: int):
+    for q in range(n):
+        state = apply_gate(state, rz(theta[q, 1]) @ ry(theta[q, 0]), [q])
+    for q in range(n - 1):
+        state = apply_gate(state, CNOT, [q, q + 1])
+    return state
+
+
+def _hea_dag(state, theta, n: int):
+    for q in reversed(range(n - 1)):
+        state = apply_gate(state, CNOT, [q, q + 1])
+    for q in range(n):
+        state = apply_gate(state, ry(-theta[q, 0]) @ rz(-theta[q, 1]), [q])
+    return state
+
+
+def _phase(state, v):
+    return state * jnp.exp(1j * v).astype(state.dtype)
+
+
+def _apply_observable(state, obs: str):
+    for q, c in enumerate(obs):
+        if c != "I":
+            state = apply_gate(state, _PAULI[c], [q])
+    return state
+
+
+# An op is (owner, name, fn(state) -> state); names are for the message log and debugging only.
+Op = tuple[str, str, Callable]
+
+
+def forward_ops(model: DistributedModel, params, x) -> list[Op]:
+    """The gate sequence ``A_1, B_1, ..., A_L, B_L`` as ``(owner, name, fn)`` triples."""
+    n, ops = model.n_qubits, []
+    xr = jnp.real(jnp.asarray(x))
+    for layer in range(model.layers):
+        if model.reupload:
+            ops.append((ALICE, f"D(pi x)[{layer}]", lambda s: _phase(s, jnp.pi * _pad(xr, s))))
+        ops.append((ALICE, f"HEA(alpha)[{layer}]",
+                    lambda s, t=params["alice"][layer]: _hea(s, t, n)))
+        ops.append((BOB, f"D(w)[{layer}]", lambda s, v=params["w"][layer]: _phase(s, v)))
+        ops.append((BOB, f"HEA(beta)[{layer}]",
+                    lambda s, t=params["bob"][layer]: _hea(s, t, n)))
+    return ops
+
+
+def _pad(x, s):
+    return jnp.pad(x, (0, s.shape[0] - x.shape[0]))
+
+
+def message_log(owners: Sequence[str], start: str = ALICE, end: str = ALICE) -> list[tuple]:
+    """Messages ``(sender, receiver)`` sent when a register visits ``owners`` in turn.
+
+    The register starts at ``start``; one message each time the owner changes, and a last one to
+    ``end`` (the party that measures).
+
+    Examples:
+        >>> message_log(["alice", "bob", "bob", "alice", "bob"])
+        [('alice', 'bob'), ('bob', 'alice'), ('alice', 'bob'), ('bob', 'alice')]
+    """
+    log, here = [], start
+    for who in [*owners, end]:
+        if who != here:
+            log.append((here, who))
+            here = who
+    return log
+
+
+def _check_x(model: DistributedModel, x):
+    if np.ndim(x) != 1 or not 1 <= np.shape(x)[0] <= model.dim:
+        raise ValueError(f"x must be a vector of length <= N = {model.dim}, got shape "
+                         f"{np.shape(x)}")
+    check_finite(x, "x")
+    if is_concrete(x) and not np.any(np.asarray(x)):
+        raise ValueError("x must not be the zero vector (it has no direction to encode)")
+
+
+def state(model: DistributedModel, params, x):
+    """The output state ``B_L A_L ... B_1 A_1 |x>`` (flat, length ``N``).
+
+    Examples:
+        >>> m = DistributedModel(2, 1)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> out = state(m, p, jnp.array([1.0, 2.0, 3.0, 4.0]))
+        >>> round(float(jnp.linalg.norm(out)), 5)
+        1.0
+    """
+    _check_x(model, x)
+    return _state(model, params, x)
+
+
+def _encode(model, x):
+    return amplitude_encode(jnp.pad(jnp.asarray(x), (0, model.dim - np.shape(x)[0])))
+
+
+@functools.partial(jax.jit, static_argnums=0)
+def _state(model, params, x):
+    s = _encode(model, x)
+    for _, _, fn in forward_ops(model, params, x):
+        s = fn(s)
+    return s
+
+
+def expectation(model: DistributedModel, params, x):
+    """The model output ``f(x) = <out| O |out>`` in ``[-1, 1]`` (differentiable in params)."""
+    s = state(model, params, x)
+    return jnp.vdot(s, _apply_observable(s, model.observable)).real
+
+
+def outcome_probability(model: DistributedModel, params, x):
+    """Probability that one shot of ``O`` reads ``+1``: ``(1 + f(x)) / 2`` (what is sampled)."""
+    return jnp.clip((1 + expectation(model, params, x)) / 2, 0.0, 1.0)
+
+
+# ---------------------------------------------------------------- inference
+
+
+def inference_cost(model: DistributedModel, shots: int = 1) -> Cost:
+    """``shots`` parallel shots of the forward pass, counted from :func:`message_log`.
+
+    Examples:
+        >>> inference_cost(DistributedModel(10, 3), shots=100)
+        Cost(qubits=6000, bits=0, ebits=0, rounds=6)
+    """
+    shots = check_int(shots, "shots", minimum=1)
+    msgs = message_log(_owners(model))
+    return shots * Cost(qubits=model.n_qubits * len(msgs), rounds=len(msgs))
+
+
+def inference(model: DistributedModel, shots: int):
+    """Factory of the shot-sampled inference protocol ``fn(key, params, x) -> Outcome``.
+
+    The answer is the mean of ``shots`` measured ``+-1`` values of ``O`` (an unbiased estimate of
+    ``f(x)``); ``info["exact"]`` is ``f(x)``. Cost: ``2 L`` messages of ``n`` qubits per shot.
+
+    Examples:
+        >>> m = DistributedModel(4, 2)
+        >>> p = init_params(jax.random.key(1), m)
+        >>> out = inference(m, 400)(jax.random.key(2), p, jnp.arange(1.0, 17.0))
+        >>> out.cost
+        Cost(qubits=6400, bits=0, ebits=0, rounds=4)
+        >>> bool(abs(out.answer - out.info["exact"]) < 0.3)
+        True
+    """
+    shots = check_int(shots, "shots", minimum=1)
+    cost = inference_cost(model, shots)
+
+    def fn(key, params, x):
+        check_key(key)
+        f = expectation(model, params, x)
+        plus = jax.random.binomial(key, shots, (1 + f) / 2)
+        return Outcome(2 * plus / shots - 1, cost, {"exact": f})
+
+    return fn
+
+
+# ---------------------------------------------------------------- gradients
+
+
+def mass_messages(model: DistributedModel, layer: int) -> int:
+    """Messages per copy of the Hadamard test for ``w_layer`` (layers counted from 0).
+
+    Forward to Bob's ``D(w_layer)``, then ``V`` (the rest of the circuit) to Alice who applies
+    controlled-``O``, then ``V^dagger`` back to Bob, who measures: ``4 L - 2 (layer + 1) + 1``
+    without re-uploading.
+    """
+    return len(message_log(_mass_owners(model, layer), end=BOB))
+
+
+def _dummy_ops(model):
+    zeros = {"alice": np.zeros((model.layers, model.n_qubits, 2)),
+             "bob": np.zeros((model.layers, model.n_qubits, 2)),
+             "w": np.zeros((model.layers, model.dim))}
+    return forward_ops(model, zeros, np.ones(1))
+
+
+def _owners(model) -> list[str]:
+    """Owner of each op of the forward pass (what the message log is counted from)."""
+    return [o for o, _, _ in _dummy_ops(model)]
+
+
+def _mass_owners(model, layer):
+    ops = _dummy_ops(model)
+    cut = next(i for i, (_, name, _) in enumerate(ops) if name == f"D(w)[{layer}]")
+    before, after = ops[: cut + 1], ops[cut + 1:]
+    return [o for o, _, _ in before + after] + [ALICE] + [o for o, _, _ in reversed(after)]
+
+
+def _after_ops(model, params, x, layer):
+    ops = forward_ops(model, params, x)
+    cut = next(i for i, (_, name, _) in enumerate(ops) if name == f"D(w)[{layer}]")
+    return ops[: cut + 1], ops[cut + 1:]
+
+
+def _inverse(model, name, params, x):
+    """The inverse of the named forward op."""
+    n = model.n_qubits
+    kind, layer = name.split("[")
+    layer = int(layer.rstrip("]"))
+    if kind == "HEA(alpha)":
+        return lambda s: _hea_dag(s, params["alice"][layer], n)
+    if kind == "HEA(beta)":
+        return lambda s: _hea_dag(s, params["bob"][layer], n)
+    if kind == "D(w)":
+        return lambda s: _phase(s, -params["w"][layer])
+    if kind == "D(pi x)":
+        xr = jnp.real(jnp.asarray(x))
+        return lambda s: _phase(s, -jnp.pi * _pad(xr, s))
+    raise AssertionError(name)
+
+
+def mass_gradient_distribution(model: DistributedModel, params, x, layer: int):
+    """Exact outcome distribution of the Hadamard test for ``w_layer``: shape ``(2, N)``.
+
+    The register after ``D(w_layer)`` is ``a``; with ``V`` the rest of the circuit and ``O`` the
+    observable, ``b = V^dagger O V a``. The test prepares ``(|0> a + |1> b) / sqrt 2`` (ancilla
+    controls ``V^dagger O V``), measures the ancilla in the ``Y`` basis and the register in the
+    computational basis: ``p[s, k] = |a_k - (-1)^s i b_k|^2 / 4`` for ``s = 0`` (``|+i>``) and
+    ``s = 1`` (``|-i>``). Since ``df/dw_k = 2 Im(conj(a_k) b_k)``, the gradient is
+    ``2 (p[0] - p[1])`` exactly.
+    """
+    _check_x(model, x)
+    layer = check_int(layer, "layer", minimum=0, maximum=model.layers - 1)
+    return _mass_distribution(model, params, x, layer)
+
+
+@functools.partial(jax.jit, static_argnums=(0, 3))
+def _mass_distribution(model, params, x, layer):
+    before, after = _after_ops(model, params, x, layer)
+    a = _encode(model, x)
+    for _, _, fn in before:
+        a = fn(a)
+    b = a
+    for _, _, fn in after:
+        b = fn(b)
+    b = _apply_observable(b, model.observable)
+    for _, name, _ in reversed(after):
+        b = _inverse(model, name, params, x)(b)
+    plus = jnp.abs(a - 1j * b) ** 2 / 4
+    minus = jnp.abs(a + 1j * b) ** 2 / 4
+    return jnp.stack([plus, minus])
+
+
+def mass_gradient_cost(model: DistributedModel, copies: int, layers=None) -> Cost:
+    """``copies`` parallel copies of the Hadamard test for each layer in ``layers``.
+
+    Each message carries ``n + 1`` qubits (register and ancilla). Different layers run in
+    parallel (communication adds, rounds are the longest).
+    """
+    copies = check_int(copies, "copies", minimum=1)
+    layers = range(model.layers) if layers is None else layers
+    return Cost.parallel(*(
+        copies * Cost(qubits=(model.n_qubits + 1) * mass_messages(model, l),
+                      rounds=mass_messages(model, l)) for l in layers))
+
+
+def mass_gradient(model: DistributedModel, copies: int, layer: int):
+    """Factory of the copy-reusing gradient estimator for all ``N`` phases ``w_layer``.
+
+    ``fn(key, params, x) -> Outcome`` whose answer estimates ``df/dw_layer`` (length ``N``) from
+    ``copies`` samples ``(s, k)`` of :func:`mass_gradient_distribution`:
+    ``g_hat_k = (2 / copies) * sum_t (-1)^{s_t} [k_t = k]``. Unbiased; every coordinate is a
+    mean of ``copies`` terms in ``[-2, 2]``, so Hoeffding and a union bound over the ``N``
+    coordinates give ``max_k |g_hat_k - g_k| <= eps`` with probability ``>= 1 - delta`` from
+    ``8 ln(2 N / delta) / eps^2`` copies (``qmodel.mass_copies``): logarithmic in the number of
+    parameters. ``info["exact"]`` is the exact gradient.
+
+    Examples:
+        >>> m = DistributedModel(3, 2)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> x = jnp.arange(1.0, 9.0)
+        >>> out = mass_gradient(m, 20000, 0)(jax.random.key(1), p, x)
+        >>> out.cost
+        Cost(qubits=560000, bits=0, ebits=0, rounds=7)
+        >>> bool(jnp.max(jnp.abs(out.answer - out.info["exact"])) < 0.06)
+        True
+    """
+    copies = check_int(copies, "copies", minimum=1)
+    layer = check_int(layer, "layer", minimum=0, maximum=model.layers - 1)
+    cost = mass_gradient_cost(model, copies, [layer])
+    N = model.dim
+
+    def fn(key, params, x):
+        check_key(key)
+        p = mass_gradient_distribution(model, params, x, layer)
+        exact = 2 * (p[0] - p[1])
+        idx = jax.random.categorical(key, jnp.log(jnp.maximum(p.reshape(-1), 1e-30)),
+                                     shape=(copies,))
+        sign = jnp.where(idx < N, 1.0, -1.0)
+        g = 2 * jax.ops.segment_sum(sign, idx % N, num_segments=N) / copies
+        return Outcome(g, cost, {"exact": exact})
+
+    return fn
+
+
+def paramshift_cost(model: DistributedModel, shots: int, n_params: int | None = None) -> Cost:
+    """Cost of the parameter-shift estimator: ``2 P`` circuits of ``shots`` shots each."""
+    shots = check_int(shots, "shots", minimum=1)
+    P = num_params(model) if n_params is None else check_int(n_params, "n_params", minimum=1)
+    return (2 * P) * inference_cost(model, shots)
+
+
+def paramshift_gradient(model: DistributedModel, shots: int, select: str = "all"):
+    """Factory of the parameter-shift estimator ``fn(key, params, x) -> Outcome``.
+
+    Every parameter ``theta_j`` (each rotation angle, each phase ``w_{l,k}``; their generators
+    have two eigenvalues ``1/2`` apart, up to a shift) obeys
+    ``df/dtheta_j = (f(theta + pi/2 e_j) - f(theta - pi/2 e_j)) / 2``, exactly. Each of the
+    ``2 P`` shifted circuits gets ``shots`` shots (no copy is reused); Hoeffding and a union bound
+    need ``shots = 2 ln(2P / delta) / eps^2``, i.e. ``4 P ln(2P/delta) / eps^2`` copies in all
+    (``qmodel.paramshift_copies``).
+
+    Args:
+        model: the model.
+        shots: shots per shifted circuit.
+        select: ``"all"`` parameters, or ``"w"`` (Bob's phases only, ``P = L N``).
+
+    The answer is a params-shaped pytree (zeros outside ``select``); ``info["exact"]`` holds the
+    exact shift-rule gradient (equal to autodiff).
+    """
+    shots = check_int(shots, "shots", minimum=1)
+    if select not in ("all", "w"):
+        raise ValueError(f"select must be 'all' or 'w', got {select!r}")
+    n_sel = num_params(model) if select == "all" else model.layers * model.dim
+    cost = paramshift_cost(model, shots, n_sel)
+
+    def fn(key, params, x):
+        check_key(key)
+        flat, unravel = ravel_pytree(params)
+        if select == "all":
+            mask = jnp.ones_like(flat)
+        else:
+            mask = ravel_pytree({k: (jnp.ones_like(v) if k == "w" else jnp.zeros_like(v))
+                                 for k, v in params.items()})[0]
+        where = jnp.flatnonzero(mask, size=n_sel)
+        f = lambda v: expectation(model, unravel(v), x)  # noqa: E731
+        shift = jnp.pi / 2 * jax.nn.one_hot(where, flat.shape[0], dtype=flat.dtype)
+        f_plus = jax.vmap(f)(flat[None, :] + shift)
+        f_minus = jax.vmap(f)(flat[None, :] - shift)
+        kp, km = jax.random.split(key)
+        est_plus = 2 * jax.random.binomial(kp, shots, (1 + f_plus) / 2) / shots - 1
+        est_minus = 2 * jax.random.binomial(km, shots, (1 + f_minus) / 2) / shots - 1
+        g = jnp.zeros_like(flat).at[where].set((est_plus - est_minus) / 2)
+        exact = jnp.zeros_like(flat).at[where].set((f_plus - f_minus) / 2)
+        return Outcome(unravel(g), cost, {"exact": unravel(exact)})
+
+    return fn
+
+
+def classical_data_bits(model: DistributedModel, bits_per_entry: int = 32) -> int:
+    """Alice ships ``x``: ``N b`` bits (one message)."""
+    return model.dim * bits_per_entry
+
+
+def classical_model_bits(model: DistributedModel, bits_per_entry: int = 32) -> int:
+    """Bob ships his model (``w`` and ``beta``): ``L (N + 2 n) b`` bits (one message)."""
+    return model.layers * (model.dim + 2 * model.n_qubits) * bits_per_entry
+
+
+def hoeffding_shots(eps: float, delta: float) -> int:
+    """Shots for a +-1 mean within eps w.p. >= 1 - delta: ``2 ln(2/delta) / eps^2``."""
+    return math.ceil(2 * math.log(2 / delta) / eps**2)

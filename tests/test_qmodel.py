@@ -285,3 +285,13 @@ def test_bad_inputs_raise():
         qm.paramshift_gradient(model, 10, "bob")
     with pytest.raises(TypeError, match="PRNG"):
         qm.inference(model, 10)(0, params, jnp.ones(4))
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_fused_hea_kernel_equals_gate_by_gate_apply_gate(n):
+    theta = jax.random.normal(jax.random.key(n), (n, 2))
+    s = jax.random.normal(jax.random.key(9), (2**n,)).astype(jnp.complex64)
+    s = s / jnp.linalg.norm(s)
+    out = qm._hea(s, theta, n)
+    np.testing.assert_allclose(out, qm._hea_reference(s, theta, n), atol=1e-6)
+    np.testing.assert_allclose(qm._hea_dag(out, theta, n), s, atol=1e-6)

@@ -63,7 +63,14 @@ __all__ = [
     "mass_messages",
     "paramshift_gradient",
     "paramshift_cost",
+    "shift_values",
     "num_params",
+    "sample_outcomes",
+    "mass_gradient_from_samples",
+    "ship_data",
+    "classical_data_bits",
+    "classical_model_bits",
+    "hoeffding_shots",
 ]
 
 ALICE, BOB = "alice", "bob"
@@ -128,19 +135,62 @@ def init_params(key, model: DistributedModel, scale: float = 1.0) -> dict:
 # ---------------------------------------------------------------- gates
 
 
+def _rotations(theta, dagger: bool = False):
+    """Stacked ``RZ(theta[q, 1]) RY(theta[q, 0])`` (or their adjoints), shape ``(n, 2, 2)``."""
+    c, sn = jnp.cos(theta[:, 0] / 2), jnp.sin(theta[:, 0] / 2)
+    e = jnp.exp(-0.5j * theta[:, 1])
+    ez = jnp.conj(e)
+    # RZ RY = [[e c, -e s], [ez s, ez c]]
+    u = jnp.stack([jnp.stack([e * c, -e * sn], -1), jnp.stack([ez * sn, ez * c], -1)], -2)
+    return jnp.conj(jnp.swapaxes(u, -1, -2)) if dagger else u
+
+
+def _single_qubit_layer(state, mats):
+    """Apply ``mats[q]`` to qubit ``q`` for every q: one scanned kernel, cyclic qubit order.
+
+    Each step contracts the gate with the leading axis (the current qubit) and moves that axis
+    last; after ``n`` steps the order is restored. Equal to ``n`` calls of ``apply_gate``.
+    """
+    mats = mats.astype(state.dtype)
+
+    def step(psi, u):
+        return (u @ psi.reshape(2, -1)).T.reshape(-1), None
+
+    return jax.lax.scan(step, state, mats)[0]
+
+
+def _ladder_perm(n: int, inverse: bool):
+    """Index map of the CNOT ladder CNOT(0,1)...CNOT(n-2,n-1) (qubit 0 most significant).
+
+    The ladder maps bits to their prefix XOR, so ``out[i] = in[i ^ (i >> 1)]``; its inverse is
+    ``out[i] = in[prefix_xor(i)]``.
+    """
+    i = jnp.arange(2**n, dtype=jnp.int32)
+    if not inverse:
+        return i ^ (i >> 1)
+    out = i
+    for k in range(1, n):
+        out = out ^ (i >> k)
+    return out
+
+
 def _hea(state, theta, n: int):
+    state = _single_qubit_layer(state, _rotations(theta))
+    return state[_ladder_perm(n, False)] if n > 1 else state
+
+
+def _hea_dag(state, theta, n: int):
+    if n > 1:
+        state = state[_ladder_perm(n, True)]
+    return _single_qubit_layer(state, _rotations(theta, dagger=True))
+
+
+def _hea_reference(state, theta, n: int):
+    """The same block gate by gate with ``ccq.sim.apply_gate`` (for tests)."""
     for q in range(n):
         state = apply_gate(state, rz(theta[q, 1]) @ ry(theta[q, 0]), [q])
     for q in range(n - 1):
         state = apply_gate(state, CNOT, [q, q + 1])
-    return state
-
-
-def _hea_dag(state, theta, n: int):
-    for q in reversed(range(n - 1)):
-        state = apply_gate(state, CNOT, [q, q + 1])
-    for q in range(n):
-        state = apply_gate(state, ry(-theta[q, 0]) @ rz(-theta[q, 1]), [q])
     return state
 
 
@@ -233,7 +283,12 @@ def _state(model, params, x):
 
 def expectation(model: DistributedModel, params, x):
     """The model output ``f(x) = <out| O |out>`` in ``[-1, 1]`` (differentiable in params)."""
-    s = state(model, params, x)
+    _check_x(model, x)
+    return _expectation(model, params, x)
+
+
+def _expectation(model, params, x):
+    s = _state(model, params, x)
     return jnp.vdot(s, _apply_observable(s, model.observable)).real
 
 
@@ -371,6 +426,19 @@ def _mass_distribution(model, params, x, layer):
     return jnp.stack([plus, minus])
 
 
+def sample_outcomes(key, probs, count: int):
+    """``count`` i.i.d. indices from ``probs`` by inverse CDF (O(len + count log len) memory)."""
+    cdf = jnp.cumsum(probs)
+    u = jax.random.uniform(key, (count,), cdf.dtype) * cdf[-1]
+    return jnp.minimum(jnp.searchsorted(cdf, u, side="right"), probs.shape[0] - 1)
+
+
+def mass_gradient_from_samples(idx, dim: int):
+    """The estimate ``(2 / T) sum_t (-1)^{s_t} [k_t = k]`` from outcome indices ``s N + k``."""
+    sign = jnp.where(idx < dim, 1.0, -1.0)
+    return 2 * jax.ops.segment_sum(sign, idx % dim, num_segments=dim) / idx.shape[0]
+
+
 def mass_gradient_cost(model: DistributedModel, copies: int, layers=None) -> Cost:
     """``copies`` parallel copies of the Hadamard test for each layer in ``layers``.
 
@@ -414,13 +482,52 @@ def mass_gradient(model: DistributedModel, copies: int, layer: int):
         check_key(key)
         p = mass_gradient_distribution(model, params, x, layer)
         exact = 2 * (p[0] - p[1])
-        idx = jax.random.categorical(key, jnp.log(jnp.maximum(p.reshape(-1), 1e-30)),
-                                     shape=(copies,))
-        sign = jnp.where(idx < N, 1.0, -1.0)
-        g = 2 * jax.ops.segment_sum(sign, idx % N, num_segments=N) / copies
+        idx = sample_outcomes(key, p.reshape(-1), copies)
+        g = mass_gradient_from_samples(idx, N)
         return Outcome(g, cost, {"exact": exact})
 
     return fn
+
+
+_SELECT = {"all": ("alice", "bob", "w"), "w": ("w",), "angles": ("alice", "bob")}
+
+
+def _n_selected(model, select):
+    return {"all": num_params(model), "w": model.layers * model.dim,
+            "angles": 4 * model.layers * model.n_qubits}[select]
+
+
+def _shift_values(model, params, x, select):
+    flat, unravel = ravel_pytree(params)
+    f_plus, f_minus, where = _shift_kernel(model, select, params, x)
+    return f_plus, f_minus, where, unravel, flat
+
+
+@functools.partial(jax.jit, static_argnums=(0, 1))
+def _shift_kernel(model, select, params, x):
+    flat, unravel = ravel_pytree(params)
+    mask = ravel_pytree({k: (jnp.ones_like(v) if k in _SELECT[select] else jnp.zeros_like(v))
+                         for k, v in params.items()})[0]
+    where = jnp.flatnonzero(mask, size=_n_selected(model, select))
+    f = lambda v: _expectation(model, unravel(v), x)  # noqa: E731
+    batch = max(1, min(where.shape[0], 2**22 // model.dim))
+
+    def pm(j):
+        e = jnp.pi / 2 * jax.nn.one_hot(j, flat.shape[0], dtype=flat.dtype)
+        return jnp.stack([f(flat + e), f(flat - e)])
+
+    vals = jax.lax.map(pm, where, batch_size=batch)
+    return vals[:, 0], vals[:, 1], where
+
+
+def shift_values(model: DistributedModel, params, x, select: str = "all"):
+    """Exact ``(f(theta + pi/2 e_j), f(theta - pi/2 e_j))`` for the selected ``j`` (what the
+    parameter-shift estimator samples from), in the order of ``ravel_pytree(params)``."""
+    if select not in _SELECT:
+        raise ValueError(f"select must be one of {tuple(_SELECT)}, got {select!r}")
+    _check_x(model, x)
+    f_plus, f_minus, *_ = _shift_values(model, params, x, select)
+    return f_plus, f_minus
 
 
 def paramshift_cost(model: DistributedModel, shots: int, n_params: int | None = None) -> Cost:
@@ -443,36 +550,56 @@ def paramshift_gradient(model: DistributedModel, shots: int, select: str = "all"
     Args:
         model: the model.
         shots: shots per shifted circuit.
-        select: ``"all"`` parameters, or ``"w"`` (Bob's phases only, ``P = L N``).
+        select: ``"all"`` parameters, ``"w"`` (Bob's phases only, ``P = L N``) or ``"angles"``
+            (the HEA angles of both parties, ``P = 4 L n``).
 
     The answer is a params-shaped pytree (zeros outside ``select``); ``info["exact"]`` holds the
     exact shift-rule gradient (equal to autodiff).
     """
     shots = check_int(shots, "shots", minimum=1)
-    if select not in ("all", "w"):
-        raise ValueError(f"select must be 'all' or 'w', got {select!r}")
-    n_sel = num_params(model) if select == "all" else model.layers * model.dim
+    if select not in _SELECT:
+        raise ValueError(f"select must be one of {tuple(_SELECT)}, got {select!r}")
+    n_sel = _n_selected(model, select)
     cost = paramshift_cost(model, shots, n_sel)
 
     def fn(key, params, x):
         check_key(key)
-        flat, unravel = ravel_pytree(params)
-        if select == "all":
-            mask = jnp.ones_like(flat)
-        else:
-            mask = ravel_pytree({k: (jnp.ones_like(v) if k == "w" else jnp.zeros_like(v))
-                                 for k, v in params.items()})[0]
-        where = jnp.flatnonzero(mask, size=n_sel)
-        f = lambda v: expectation(model, unravel(v), x)  # noqa: E731
-        shift = jnp.pi / 2 * jax.nn.one_hot(where, flat.shape[0], dtype=flat.dtype)
-        f_plus = jax.vmap(f)(flat[None, :] + shift)
-        f_minus = jax.vmap(f)(flat[None, :] - shift)
+        f_plus, f_minus, where, unravel, flat = _shift_values(model, params, x, select)
         kp, km = jax.random.split(key)
         est_plus = 2 * jax.random.binomial(kp, shots, (1 + f_plus) / 2) / shots - 1
         est_minus = 2 * jax.random.binomial(km, shots, (1 + f_minus) / 2) / shots - 1
         g = jnp.zeros_like(flat).at[where].set((est_plus - est_minus) / 2)
         exact = jnp.zeros_like(flat).at[where].set((f_plus - f_minus) / 2)
         return Outcome(unravel(g), cost, {"exact": unravel(exact)})
+
+    return fn
+
+
+def ship_data(model: DistributedModel, bits_per_entry: int = 32):
+    """Classical baseline ``fn(key, params, x) -> Outcome``: Alice ships ``x``, Bob evaluates.
+
+    One-way, deterministic: ``x`` is sent as ``N`` fixed-point numbers of ``bits_per_entry`` bits
+    (scaled by ``max |x_k|``, which is sent as one more 32-bit float); Bob computes ``f`` of the
+    received vector exactly (a ``2^n``-dimensional classical simulation). Cost ``N b + 32`` bits.
+
+    Examples:
+        >>> m = DistributedModel(4, 1)
+        >>> out = ship_data(m, 16)(jax.random.key(0), init_params(jax.random.key(1), m),
+        ...                        jnp.arange(1.0, 17.0))
+        >>> out.cost, bool(abs(out.answer - out.info["exact"]) < 1e-3)
+        (Cost(qubits=0, bits=288, ebits=0, rounds=1), True)
+    """
+    b = check_int(bits_per_entry, "bits_per_entry", minimum=2, maximum=52)
+    cost = Cost(bits=model.dim * b + 32, rounds=1)
+
+    def fn(key, params, x):
+        check_key(key)
+        x = jnp.asarray(x)
+        scale = jnp.max(jnp.abs(x))
+        levels = 2 ** (b - 1) - 1
+        received = jnp.round(x / scale * levels) / levels * scale
+        return Outcome(_expectation(model, params, received), cost,
+                       {"exact": _expectation(model, params, x)})
 
     return fn
 

@@ -499,16 +499,16 @@ def _n_selected(model, select):
 
 def _shift_values(model, params, x, select):
     flat, unravel = ravel_pytree(params)
-    f_plus, f_minus, where = _shift_kernel(model, select, params, x)
+    mask = np.concatenate([np.full(np.size(params[k]), k in _SELECT[select])
+                           for k in sorted(params)])   # ravel_pytree orders dict keys sorted
+    where = jnp.asarray(np.flatnonzero(mask), jnp.int32)
+    f_plus, f_minus = _shift_kernel(model, params, x, where)
     return f_plus, f_minus, where, unravel, flat
 
 
-@functools.partial(jax.jit, static_argnums=(0, 1))
-def _shift_kernel(model, select, params, x):
+@functools.partial(jax.jit, static_argnums=0)
+def _shift_kernel(model, params, x, where):
     flat, unravel = ravel_pytree(params)
-    mask = ravel_pytree({k: (jnp.ones_like(v) if k in _SELECT[select] else jnp.zeros_like(v))
-                         for k, v in params.items()})[0]
-    where = jnp.flatnonzero(mask, size=_n_selected(model, select))
     f = lambda v: _expectation(model, unravel(v), x)  # noqa: E731
     batch = max(1, min(where.shape[0], 2**22 // model.dim))
 
@@ -517,7 +517,7 @@ def _shift_kernel(model, select, params, x):
         return jnp.stack([f(flat + e), f(flat - e)])
 
     vals = jax.lax.map(pm, where, batch_size=batch)
-    return vals[:, 0], vals[:, 1], where
+    return vals[:, 0], vals[:, 1]
 
 
 def shift_values(model: DistributedModel, params, x, select: str = "all"):

@@ -268,13 +268,15 @@ def claims(rows):
                     and gl.exponent > 1.5) else ("not measured" if il is None else "partly")))
     gn = _fit(byN, "N", "grad_w_l2_norm")
     gm = _fit(byN, "N", "grad_w_max_abs")
+    gr = _fit(byN, "N", "mass_copies_rel")
     out.append(Claim(
         ids[4], "ccq",
         "at random initialisation the gradient w.r.t. Bob's N phases shrinks with N, so a fixed "
         "additive eps (which polylog copies buy) stops resolving it: resolving it relative to "
         "its size needs poly(N) copies for any estimator",
         "not addressed by the abstract",
-        f"mean ||grad_w||_2 ~ N^{_fmt(gn)}, max |grad_w,k| ~ N^{_fmt(gm)}",
+        f"mean ||grad_w||_2 ~ N^{_fmt(gn)}, max |grad_w,k| ~ N^{_fmt(gm)}; Hadamard-test "
+        f"copies for relative l2 error {REL} ~ N^{_fmt(gr)} ({span})",
         "finding" if gn is not None else "not measured"))
     cross = [r["N"] for r in byN if r["inference_qubits"] < r["classical_data_bits"]]
     gcross = [r["N"] for r in byN if r["gradient_qubits"] < r["classical_data_bits"]]

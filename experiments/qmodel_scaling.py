@@ -290,8 +290,8 @@ def claims(rows):
     return out
 
 
-_grid_N = [Config(n, 2, 4 if n <= 16 else 2, 8, n <= 10) for n in range(4, 21, 2)]
-_grid_L = [Config(8, L, 4, 8, False) for L in (1, 3, 4, 6)]
+_grid_N = [Config(n, 2, 2, 4, n <= 8) for n in range(4, 21, 2)]
+_grid_L = [Config(6, L, 2, 4, False) for L in (1, 3, 4, 6)]
 _quick_N = [Config(n, 2, 2, 4, n <= 7) for n in (4, 7, 10)]
 _quick_L = [Config(4, L, 2, 4, False) for L in (1, 3)]
 

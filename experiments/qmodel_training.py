@@ -163,8 +163,8 @@ def claims(rows):
 EXPERIMENT = Experiment(
     name="qmodel_training",
     run=run,
-    grid=[Config("quantum_sampled", 300, 16, 256, 2, 20),
-          Config("quantum_exact", 300, 16, 256, 2, 20),
+    grid=[Config("quantum_sampled", 120, 16, 256, 2, 20),
+          Config("quantum_exact", 120, 16, 256, 2, 20),
           Config("classical_ship", 12, 0, 0, 0, 0)],
     quick=[Config("quantum_sampled", 30, 8, 128, 2, 10),
            Config("quantum_exact", 30, 8, 128, 2, 10),

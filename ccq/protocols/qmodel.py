@@ -18,6 +18,10 @@ is a **reconstruction** (see ``docs/distributed_models.md``):
 * Output: ``f(x) = <out| O |out>`` for a Pauli string ``O`` (default ``Z`` on qubit 0),
   measured by Alice.
 
+The HEA block runs as a fused kernel (a scanned per-qubit contraction and the CNOT ladder as a
+Gray-code permutation) so that compile time does not grow with ``n``; tests check it gate by gate
+against :func:`ccq.sim.apply_gate` and the whole pass against a dense numpy reference.
+
 Communication model: interactive, two parties, no shared entanglement. The register moves to the
 party that owns the next gate: one message of ``n`` qubits each time ownership changes, and a last
 message back to Alice who measures, i.e. ``2 L`` messages of ``n`` qubits (``2 L`` rounds) per shot.

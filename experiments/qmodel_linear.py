@@ -57,17 +57,22 @@ def _instance(key, N, tau, points):
     return w, x, s
 
 
+@jax.jit
+def _block(kj, w, x):
+    hx = jax.vmap(lambda v: simhash(kj, v, BLOCK))(x)      # (points, BLOCK) bits
+    hw = simhash(kj, w, BLOCK)
+    gx = jax.vmap(lambda v: gaussian_sketch(kj, v, BLOCK))(x)
+    gw = gaussian_sketch(kj, w, BLOCK)
+    return hx == hw[None, :], gx * gw[None, :]
+
+
 def _sketches(key, w, x, k_max):
     """Per block: SimHash agreements and JL products, concatenated to k_max rows."""
     agree, prods = [], []
     for j in range(math.ceil(k_max / BLOCK)):
-        kj = jax.random.fold_in(key, j)
-        hx = jax.vmap(lambda v, kj=kj: simhash(kj, v, BLOCK))(x)      # (points, BLOCK) bits
-        hw = simhash(kj, w, BLOCK)
-        agree.append(np.asarray(hx == hw[None, :]))
-        gx = jax.vmap(lambda v, kj=kj: gaussian_sketch(kj, v, BLOCK))(x)
-        gw = gaussian_sketch(kj, w, BLOCK)
-        prods.append(np.asarray(gx * gw[None, :]))
+        a, p = _block(jax.random.fold_in(key, j), w, x)
+        agree.append(np.asarray(a))
+        prods.append(np.asarray(p))
     return np.concatenate(agree, 1)[:, :k_max], np.concatenate(prods, 1)[:, :k_max]
 
 

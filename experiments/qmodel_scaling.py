@@ -292,7 +292,7 @@ def claims(rows):
 
 _grid_N = [Config(n, 2, 2, 4, n <= 8) for n in range(4, 21, 2)]
 _grid_L = [Config(6, L, 2, 4, False) for L in (1, 3, 4, 6)]
-_quick_N = [Config(n, 2, 2, 4, n <= 7) for n in (4, 7, 10)]
+_quick_N = [Config(n, 2, 2, 4, n <= 8) for n in (4, 6, 8, 10)]
 _quick_L = [Config(4, L, 2, 4, False) for L in (1, 3)]
 
 EXPERIMENT = Experiment(

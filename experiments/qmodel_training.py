@@ -167,7 +167,6 @@ EXPERIMENT = Experiment(
           Config("quantum_exact", 120, 16, 256, 2, 20),
           Config("classical_ship", 12, 0, 0, 0, 0)],
     quick=[Config("quantum_sampled", 30, 8, 128, 2, 10),
-           Config("quantum_exact", 30, 8, 128, 2, 10),
            Config("classical_ship", 6, 0, 0, 0, 0)],
     claims=claims,
     description="train the two-party model on digits: accuracy vs communication",

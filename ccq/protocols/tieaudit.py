@@ -326,10 +326,10 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
 
     Examples:
         >>> from ccq.protocols.tieaudit_instances import bhm_instance
-        >>> x, M, w = bhm_instance(jax.random.key(3), 1024, consistent=False)
+        >>> x, M, w = bhm_instance(jax.random.key(3), 64, consistent=False)
         >>> out = tieaudit("birthday", eps=0.5)(jax.random.key(4), x, M, w)
         >>> int(out.answer), out.cost.bits
-        (-1, 303)
+        (-1, 64)
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")

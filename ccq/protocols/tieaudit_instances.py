@@ -98,9 +98,9 @@ def instance(key, P: int, eps: float, consistent: bool, alpha: float = 1.0):
         alpha: matched fraction of the vertices, in (0, 1].
 
     Examples:
-        >>> x, M, w = instance(jax.random.key(1), 20, 0.1, True)
+        >>> x, M, w = instance(jax.random.key(1), 64, 0.25, True)
         >>> float(agreement(x, M, w))
-        0.6
+        0.75
     """
     check_key(key)
     m = matching_size(P, alpha)
@@ -145,7 +145,7 @@ def bhm_instance(key, P: int, consistent: bool):
     """Boolean Hidden Matching: a perfect matching with ``w = Mx`` (consistent) or ``w = -Mx``.
 
     Examples:
-        >>> x, M, w = bhm_instance(jax.random.key(2), 8, False)
+        >>> x, M, w = bhm_instance(jax.random.key(2), 64, False)
         >>> float(agreement(x, M, w))
         0.0
     """

@@ -27,12 +27,13 @@ from ccq.experiment import Experiment
 from ccq.fit import fit_power_law
 from ccq.protocols.tieaudit import default_budget, protocol_cost, tieaudit
 from ccq.protocols.tieaudit_exact import minimal_communication, worst_case_error
-from ccq.protocols.tieaudit_instances import instances
+from ccq.protocols.tieaudit_instances import instance, instances
 
 SOURCE = "arXiv 2606.20344 (seed 000/001)"
 BAND_FAIL = 1e-6        # Hoeffding band failure probability per sampled check
 EXPONENT_TOL = 0.1      # a scaling claim "holds" when the fitted exponent is within this
 BIRTHDAY_FIT_MIN_P = 2**14   # below this the birthday budget is close to P (saturation)
+SHARED_INSTANCE_ABOVE = 2**12  # sampled checks above this P reuse one instance per side
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,17 +46,22 @@ class Config:
 
 
 @functools.lru_cache(maxsize=64)
-def _runner(method, eps, delta, budget, simulator):
-    return jax.jit(jax.vmap(tieaudit(method, eps, delta, budget, simulator=simulator)))
+def _runner(method, eps, delta, budget, simulator, shared):
+    fn = tieaudit(method, eps, delta, budget, simulator=simulator)
+    return jax.jit(jax.vmap(fn, in_axes=(0, None, None, None) if shared else 0))
 
 
 def _sampled_error(key, c: Config, budget, simulator):
-    fn = _runner(c.method, c.eps, c.delta, budget, simulator)
+    # small P: a fresh random instance per trial; large P: one boundary instance per side, fresh
+    # protocol randomness per trial (the exact error depends on P, m and the agreement only)
+    shared = c.P > SHARED_INSTANCE_ABOVE
+    fn = _runner(c.method, c.eps, c.delta, budget, simulator, shared)
     half = c.trials // 2
     errs = []
     for consistent, k in zip((True, False), jax.random.split(key), strict=True):
         k_inst, k_run = jax.random.split(k)
-        insts = instances(k_inst, half, c.P, c.eps, consistent)
+        insts = (instance(k_inst, c.P, c.eps, consistent) if shared
+                 else instances(k_inst, half, c.P, c.eps, consistent))
         out = fn(jax.random.split(k_run, half), *insts)
         errs.append(float(jnp.mean(out.answer != (1 if consistent else -1))))
     return float(np.mean(errs))
@@ -176,12 +182,22 @@ def claims(rows):
 METHODS = ("quantum", "birthday", "exact", "twoway")
 EPS, DELTA = 0.125, 0.05
 _full_P = [2**k for k in range(6, 31, 2)]
+
+
+def _full_trials(method, P):
+    if P in (2**6, 2**10):
+        return 2000
+    if P in (2**18, 2**24) and method in ("quantum", "twoway"):   # the sampler at scale
+        return 2000
+    return 0
+
+
+
 _quick_P = [2**k for k in (6, 10, 14, 18, 22, 26, 30)]
 EXPERIMENT = Experiment(
     name="tieaudit_scaling",
     run=run,
-    grid=[Config(mth, P, EPS, DELTA, 2000 if P in (2**6, 2**10) else 0) for mth in METHODS
-          for P in _full_P],
+    grid=[Config(mth, P, EPS, DELTA, _full_trials(mth, P)) for mth in METHODS for P in _full_P],
     quick=[Config(mth, P, EPS, DELTA, 400 if P == 2**6 and mth in ("quantum", "birthday") else 0)
            for mth in METHODS for P in _quick_P],
     claims=claims,

@@ -85,7 +85,9 @@ def test_birthday_class_lower_bound():
     assert sp.simplify(s**2 / (2 * (P - 1)) - mean_edges - s / (2 * (P - 1))) == 0
     # error <= delta needs 1 - 2 delta <= Pr[C >= 1] <= E C < s^2 / (2 (P - 1))
     sol = [r for r in sp.solve(sp.Eq(s**2 / (2 * (P - 1)), 1 - 2 * delta), s)]
-    assert any(sp.simplify(r - tb.classical_lower.expr) == 0 for r in sol)
+    inside = sp.sqrt(2 * (P - 1) * (1 - 2 * delta))
+    assert any(sp.simplify(r - inside) == 0 for r in sol)
+    assert tb.classical_lower.expr == sp.sqrt(sp.Max(0, 2 * (P - 1) * (1 - 2 * delta)))
 
 
 def test_twoway_bits():

@@ -86,12 +86,13 @@ exact_bits = Bound(
 
 classical_lower = Bound(
     "tieaudit.classical_lower",
-    sp.sqrt(2 * (P - 1) * (1 - 2 * delta)),
+    sp.sqrt(sp.Max(0, 2 * (P - 1) * (1 - 2 * delta))),
     "Every one-way protocol in which Alice reveals s of her signs, at positions chosen by public "
     "coins (the birthday class), needs s >= sqrt(2 (P - 1)(1 - 2 delta)) for error <= delta: "
     "if no matched edge falls inside the revealed set, Bob's view is independent of the answer "
     "on the hard distribution (x uniform), and Pr[some edge inside] <= E[#edges] = "
-    "s(s-1)/(2(P-1)). The general one-way lower bound Omega(sqrt P) for arbitrary messages "
+    "s(s-1)/(2(P-1)) (the Max with 0 only keeps the expression real outside P >= 1, "
+    "delta <= 1/2). The general one-way lower bound Omega(sqrt P) for arbitrary messages "
     "(Gavinsky-Kempe-Kerenidis-Raz-de Wolf 2008) has no explicit constant and is NOT this curve.",
     "lower",
     "derived in proofs/proof_tieaudit.py; Omega(sqrt P): Bar-Yossef et al. 2004, Gavinsky et al. "

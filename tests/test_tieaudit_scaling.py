@@ -28,7 +28,7 @@ def _min(method, eps, delta, P):
 
 
 @settings(max_examples=8)
-@given(st.integers(14, 26), dyadic_eps, deltas)
+@given(st.integers(14, 24), dyadic_eps, deltas)
 def test_quadrupling_P_doubles_the_birthday_budget(k, eps, delta):
     P = 2**k
     s1 = _min("birthday", eps, delta, P)
@@ -52,7 +52,7 @@ def test_quadrupling_P_adds_a_constant_to_the_quantum_budget(k, eps, delta):
 
 
 @settings(max_examples=10)
-@given(st.integers(4, 30), dyadic_eps, deltas)
+@given(st.integers(4, 24), dyadic_eps, deltas)
 def test_budgets_respect_the_lower_bound_and_the_sufficient_bounds_suffice(k, eps, delta):
     P = 2**k
     assume(k >= 5 or eps == 0.5)   # m eps integral
@@ -62,3 +62,13 @@ def test_budgets_respect_the_lower_bound_and_the_sufficient_bounds_suffice(k, ep
         suff = default_budget(method, eps, delta, P, P // 2)
         assert worst_case_error(method, suff, P=P, m=P // 2, eps=eps) <= delta
         assert _min(method, eps, delta, P) <= suff
+
+
+@settings(max_examples=10)
+@given(st.integers(6, 12), st.sampled_from([0.25, 0.5, 0.75]), dyadic_eps, deltas)
+def test_partial_matching_sufficient_budgets_suffice(k, alpha, eps, delta):
+    P = 2**k
+    m = int(alpha * P / 2)
+    for method in ("quantum", "birthday", "twoway"):
+        b = default_budget(method, eps, delta, P, m)
+        assert worst_case_error(method, b, P=P, m=m, eps=eps) <= delta, (method, b)

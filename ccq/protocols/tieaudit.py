@@ -13,7 +13,8 @@ Methods (``budget`` is K copies / s coordinates / K edges; default from ``ccq.bo
   uniformly random edge with ``x_i x_j`` exactly (probability 2m/P), and takes the majority of
   ``x_i x_j w_e`` (ties: a fair coin). Cost ``K ceil(log2 P)`` qubits, 1 round.
 * ``"birthday"``: public coins pick s of the P coordinates uniformly; Alice sends those signs
-  (s bits); Bob takes the majority over the matched edges inside. Cost s bits, 1 round.
+  (s bits); Bob takes the majority over the matched edges inside. Cost s bits, 1 round. The
+  simulation draws the subset as a permutation (O(P log P) work per run: practical to ~2^24).
 * ``"exact"``: Alice sends all P signs (P bits, 1 round); Bob computes the agreement.
 * ``"twoway"``: Bob sends K uniformly random edges (``2 ceil(log2 P)`` bits each), Alice answers
   each ``x_i x_j`` (1 bit): ``K (2 ceil(log2 P) + 1)`` bits, 2 rounds. This shows that the

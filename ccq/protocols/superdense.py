@@ -79,6 +79,7 @@ def superdense_statevector(symbol: int):
     """Output state of the noise-free circuit for ``symbol``: the basis state ``|b1 b2>``.
 
     Examples:
+        >>> from ccq.sim import probabilities
         >>> [int(jnp.argmax(probabilities(superdense_statevector(s)))) for s in range(4)]
         [0, 1, 2, 3]
     """

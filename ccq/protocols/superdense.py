@@ -50,6 +50,7 @@ __all__ = [
     "symbol_error_distribution",
     "mutual_information",
     "transmit_symbols",
+    "error_symbols",
     "bits_to_symbols",
     "symbols_to_bits",
     "superdense",
@@ -214,10 +215,22 @@ def transmit_symbols(key, symbols, fidelity: float, depolarizing: float = 0.0):
             return symbols
     else:
         f = fidelity * (1 - 3 * depolarizing / 4) + (1 - fidelity) * depolarizing / 4
-    k_err, k_which = jax.random.split(key)
-    wrong = jax.random.uniform(k_err, symbols.shape) >= f
-    which = jax.random.randint(k_which, symbols.shape, 1, 4).astype(jnp.uint8)
-    return symbols ^ jnp.where(wrong, which, jnp.uint8(0))
+    return symbols ^ error_symbols(key, symbols.shape, f)
+
+
+def error_symbols(key, shape, fidelity):
+    """Error symbols ``e`` of the Werner channel: 0 with probability F, else uniform on {1,2,3}.
+
+    One uniform draw per symbol: ``u < F`` -> 0, otherwise ``1 + floor(3 (u - F) / (1 - F))``
+    (uniform on {1, 2, 3} given ``u >= F``).
+
+    Examples:
+        >>> error_symbols(jax.random.key(0), (5,), 1.0).tolist()
+        [0, 0, 0, 0, 0]
+    """
+    u = jax.random.uniform(key, shape)
+    which = 1 + jnp.floor(3 * (u - fidelity) / jnp.maximum(1 - fidelity, 1e-30))
+    return jnp.where(u < fidelity, 0, jnp.clip(which, 1, 3)).astype(jnp.uint8)
 
 
 def superdense(fidelity: float = 1.0, depolarizing: float = 0.0):

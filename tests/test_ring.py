@@ -285,3 +285,30 @@ def test_two_processes_over_jax_distributed_loopback():
     for pid, o in enumerate(outs):
         got = np.asarray(o["superdense_noisy"]).reshape(11)
         assert got.tolist() == np.asarray(sim)[pid].tolist()
+
+
+# ------------------------------------------------------------------ drop-in training
+
+
+def test_ring_aggregator_is_a_drop_in_for_the_mean():
+    from ccq.collectives import ring_aggregator
+    from ccq.data import linear_regression
+    from ccq.train import linear_regressor, mean_aggregator, train_data_parallel
+
+    data = linear_regression(jax.random.key(0), n=256, d=6, noise=0.01)
+    kw = dict(n_workers=4, steps=40, eval_every=20)
+    ref = train_data_parallel(jax.random.key(1), linear_regressor(6), data,
+                              aggregator=mean_aggregator(), **kw)
+    ring = train_data_parallel(jax.random.key(1), linear_regressor(6), data,
+                               aggregator=ring_aggregator("classical"), **kw)
+    for a, b in zip(ref, ring, strict=True):
+        assert a["test_loss"] == pytest.approx(b["test_loss"], rel=1e-4)
+    q16 = train_data_parallel(jax.random.key(1), linear_regressor(6), data,
+                              aggregator=ring_aggregator(classical_link(bits=16)), **kw)
+    sd = train_data_parallel(jax.random.key(1), linear_regressor(6), data,
+                             aggregator=ring_aggregator(superdense_link(1.0, bits=16)), **kw)
+    assert [r["test_loss"] for r in q16] == [r["test_loss"] for r in sd]
+    # per step: 7 entries -> chunks of 2, 16-bit words, 6 steps, plus the 3 x 32-bit scale
+    assert q16[-1]["bits_per_worker"] == 40 * (6 * 2 * 16 + 96)
+    assert sd[-1]["bits_per_worker"] == 40 * (6 * 2 * 8 + 96)
+    assert sd[-1]["qubits"] == sd[-1]["ebits"] == 6 * 2 * 8

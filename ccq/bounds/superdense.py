@@ -39,7 +39,8 @@ rate = Bound(
     2 + F * sp.log(F, 2) + (1 - F) * sp.log((1 - F) / 3, 2),
     "Mutual information between a uniform 2-bit symbol and its decoding over a Werner pair of "
     "fidelity F, in bits per qubit sent: 2 - H(F, (1-F)/3, (1-F)/3, (1-F)/3) (the channel is "
-    "symmetric, so the uniform input achieves the capacity of this fixed encoding).",
+    "symmetric, so the uniform input achieves the capacity of this fixed encoding); at F = 1 "
+    "the formula is read as its limit 2.",
     "exact",
     "derived in proofs/proof_superdense.py; protocols.md section 1",
 )

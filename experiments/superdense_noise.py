@@ -116,8 +116,9 @@ _F = (0.25, 0.5, 0.7, 0.8, 0.81, 0.85, 0.9, 0.95, 0.99, 1.0)
 EXPERIMENT = Experiment(
     name="superdense_noise",
     run=run,
-    grid=[Config(f, p, 200_000, f == 1.0 and p == 0.0) for f in _F for p in (0.0, 0.05, 0.1)]
-    + [Config(round(float(f), 3), 0.0, 200_000) for f in np.linspace(0.3, 0.98, 18)],
+    grid=list(dict.fromkeys(
+        [Config(f, p, 200_000, f == 1.0 and p == 0.0) for f in _F for p in (0.0, 0.05, 0.1)]
+        + [Config(round(float(f), 3), 0.0, 200_000) for f in np.linspace(0.3, 0.98, 18)])),
     quick=[Config(f, p, 20_000, f == 1.0 and p == 0.0) for f in (0.5, 0.8, 0.9, 0.99, 1.0)
            for p in (0.0, 0.05)],
     claims=claims,

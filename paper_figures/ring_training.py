@@ -31,7 +31,7 @@ def plot(results_dir, out_dir):
     import matplotlib.pyplot as plt
 
     rows = load_results(results_dir / "ring_training.csv")
-    fig, (ax,) = new_figure(width=6.5, height=4.2)
+    fig, (ax,) = new_figure(width=9.5, height=4.4)
     classical = [r for r in rows if r["link"] == "classical"]
     ref_uses = max((r["bits_per_worker"] for r in classical), default=1.0)
     for link, label in (("classical-f32", "classical float32"),
@@ -57,7 +57,7 @@ def plot(results_dir, out_dir):
     ax.set_xlabel("training step")
     ax.set_ylabel("test accuracy (digits)")
     ax.set_title("Data-parallel training, only the all-reduce differs")
-    ax.legend(fontsize=6, ncol=2)
+    ax.legend(fontsize=6.5, loc="center left", bbox_to_anchor=(1.01, 0.5))
     return save(fig, out_dir, "ring_training")
 
 

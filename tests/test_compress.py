@@ -248,3 +248,16 @@ def test_chains_with_optax_and_trains_in_the_harness():
     g = jax.tree_util.tree_map(lambda x: jnp.stack([x, -x]), p)
     upd, state = opt.update(g, state, p)
     assert jax.tree_util.tree_structure(upd) == jax.tree_util.tree_structure(p)
+
+
+def test_payload_bits_equal_the_bounds():
+    from ccq.bounds import compress as cb
+
+    for n, m, r in [(6, 5, 1), (64, 32, 4), (4096, 4096, 2)]:
+        w = {"w": jax.ShapeDtypeStruct((n, m), jnp.float32)}
+        assert power_sgd(r).payload_bits(w) == cb.powersgd_bits(n=n, m=m, r=r)
+        assert lq_sgd(r, 5).payload_bits(w) == cb.lq_sgd_bits(n=n, m=m, r=r, b=5)
+        d = n * m
+        assert top_k(17).payload_bits(w) == cb.topk_bits(k=17, P=d)
+        assert qsgd(4, 64).payload_bits(w) == cb.qsgd_bits(P=d, bucket=64, levels=4)
+        assert sign_mv().payload_bits(w) == cb.sign_bits(P=d)

@@ -25,6 +25,8 @@ entry, so the quantisation then saves nothing on the wire.
 
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 
@@ -56,12 +58,11 @@ def gram_schmidt(p, eps: float = 1e-8):
 
 
 def _is_matrix(leaf) -> bool:
-    return jnp.ndim(leaf) >= 2
+    return len(leaf.shape) >= 2
 
 
 def _shape2(leaf):
-    shape = jnp.shape(leaf)
-    return shape[0], int(jnp.size(leaf)) // shape[0]
+    return leaf.shape[0], math.prod(leaf.shape[1:])
 
 
 def _lowrank(name, rank, *, n_workers, warm_start, start_after, quantise, entry_bits,
@@ -82,7 +83,7 @@ def _lowrank(name, rank, *, n_workers, warm_start, start_after, quantise, entry_
                 p_bits += entry_bits * r * n + extra_bits
                 q_bits += entry_bits * r * m + extra_bits
             else:
-                p_bits += FLOAT_BITS * int(jnp.size(leaf))
+                p_bits += FLOAT_BITS * math.prod(leaf.shape)
         return [p_bits, q_bits]
 
     def payload_bits(params):
@@ -122,7 +123,7 @@ def _lowrank(name, rank, *, n_workers, warm_start, start_after, quantise, entry_
             decoded.append(jnp.where(compress, jnp.broadcast_to(approx[None], g.shape), g))
             keep = compress & jnp.any(q != 0)
             qs.append(jnp.where(keep, q, q0) if warm_start else inner[i])
-        total = sum(int(jnp.size(x)) for x in one) * FLOAT_BITS
+        total = sum(math.prod(x.shape) for x in one) * FLOAT_BITS
         bits = jnp.where(compress, float(payload_bits(one)), float(total))
         return (jax.tree_util.tree_unflatten(treedef, decoded),
                 jax.tree_util.tree_unflatten(treedef, aggs), tuple(qs), bits)

@@ -21,7 +21,7 @@ FLOAT_BITS = 32
 
 
 def _size(params) -> int:
-    return sum(int(x.size) for x in jax.tree_util.tree_leaves(params))
+    return sum(math.prod(x.shape) for x in jax.tree_util.tree_leaves(params))
 
 
 def _ste(x, fx, ste: bool):
@@ -195,7 +195,7 @@ def error_feedback(tx: Compressor) -> Compressor:
     n = tx.n_workers
 
     def init_inner(params):
-        res = jax.tree_util.tree_map(lambda p: jnp.zeros((n, *jnp.shape(p)), jnp.float32),
+        res = jax.tree_util.tree_map(lambda p: jnp.zeros((n, *p.shape), jnp.float32),
                                      params)
         return res, tx.init_inner(params)
 

@@ -76,9 +76,10 @@ def test_error_feedback_invariant_and_bits_in_state(tx):
     assert float(state.total_bits) == 3 * ef.payload_bits(PARAMS)
 
 
-@pytest.mark.parametrize("n_workers,n,m", [(1, 2, 7), (4, 5, 5)])
-def test_rank_one_gradients_make_powersgd_exact(n_workers, n, m):
-    tx = power_sgd(1, n_workers=n_workers)
+@pytest.mark.parametrize("n_workers,n,m,rank", [(1, 2, 7, 1), (4, 5, 5, 1), (2, 9, 6, 2)])
+def test_rank_one_gradients_make_powersgd_exact(n_workers, n, m, rank):
+    # rank 2 on rank-1 gradients needs the Gram-Schmidt rank guard (float32 noise otherwise)
+    tx = power_sgd(rank, n_workers=n_workers)
     state = tx.init({"w": jnp.zeros((n, m))})
 
     @jax.jit
@@ -88,7 +89,7 @@ def test_rank_one_gradients_make_powersgd_exact(n_workers, n, m):
         u = jax.random.normal(ku, (n,))
         v = jax.random.normal(kv, (n_workers, m))
         g = {"w": u[None, :, None] * v[:, None, :]}           # worker w: u v_w^T, common u
-        fresh = state._replace(inner=(state.inner[0], (jax.random.normal(kq, (m, 1)),)))
+        fresh = state._replace(inner=(state.inner[0], (jax.random.normal(kq, (m, rank)),)))
         agg, _ = tx.update(g, fresh)
         exact = jnp.mean(g["w"], axis=0)
         return jnp.max(jnp.abs(agg["w"] - exact)) / jnp.max(jnp.abs(exact))

@@ -40,20 +40,31 @@ __all__ = ["power_sgd", "lq_sgd", "gram_schmidt"]
 AGGREGATIONS = ("gather", "float_allreduce")
 
 
-def gram_schmidt(p, eps: float = 1e-8):
-    """Orthonormalise the columns of ``p`` (n x r) in order; zero columns stay (near) zero.
+def gram_schmidt(p, eps: float = 1e-8, rtol: float = 1e-4):
+    """Orthonormalise the columns of ``p`` (n x r) in order; dependent columns become zero.
+
+    A column whose residual after projection is below ``rtol`` times its original norm is set
+    to zero. Without this rank guard (epfml's version divides by ``norm + eps`` only), a
+    rank-deficient ``P`` (rank-r PowerSGD on a gradient of rank < r, e.g. one sample's
+    gradient) turns float32 rounding noise into a unit column that is not orthogonal to the
+    others, and the decoded gradient is off by the size of the signal (found by ccq).
 
     Examples:
         >>> q = gram_schmidt(jnp.array([[3.0, 1.0], [4.0, 1.0]]))
         >>> bool(jnp.allclose(q.T @ q, jnp.eye(2), atol=1e-5))
         True
+        >>> gram_schmidt(jnp.array([[1.0, 2.0], [1.0, 2.0]]))[:, 1].tolist()
+        [0.0, 0.0]
     """
     cols = []
     for i in range(p.shape[1]):
         col = p[:, i]
+        start = jnp.sqrt(jnp.sum(col * col))
         for prev in cols:
             col = col - jnp.dot(prev, col) * prev
-        cols.append(col / (jnp.sqrt(jnp.sum(col * col)) + eps))
+        norm = jnp.sqrt(jnp.sum(col * col))
+        keep = norm > rtol * start
+        cols.append(jnp.where(keep, col / (norm + eps), 0.0))
     return jnp.stack(cols, axis=1)
 
 

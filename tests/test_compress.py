@@ -262,3 +262,21 @@ def test_payload_bits_equal_the_bounds():
         assert top_k(17).payload_bits(w) == cb.topk_bits(k=17, P=d)
         assert qsgd(4, 64).payload_bits(w) == cb.qsgd_bits(P=d, bucket=64, levels=4)
         assert sign_mv().payload_bits(w) == cb.sign_bits(P=d)
+
+
+def test_workers_sharded_over_devices_use_a_real_all_reduce():
+    # one worker per device: XLA turns PowerSGD's worker means into device all-reduces
+    n = len(jax.devices())
+    mesh = jax.sharding.Mesh(np.array(jax.devices()), ("workers",))
+    spec = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("workers"))
+    g = {"w": jax.random.normal(jax.random.key(0), (n, 16, 8)),
+         "b": jax.random.normal(jax.random.key(1), (n, 8))}
+    tx = power_sgd(2, n_workers=n)
+    state = tx.init({"w": jnp.zeros((16, 8)), "b": jnp.zeros(8)})
+    update = jax.jit(tx.update)
+    sharded = jax.device_put(g, spec)
+    a, _ = update(g, state)
+    b, _ = update(sharded, state)
+    np.testing.assert_allclose(a["w"], b["w"], atol=1e-5)
+    if n > 1:
+        assert "all-reduce" in update.lower(sharded, state).compile().as_text()

@@ -128,8 +128,8 @@ _R = (1, 2, 4, 8, 16, 32)
 GRID = ([Config("square", d, r, m) for d in _D for r in _R for m in ("powersgd", "lqsgd4")]
         + [Config(mod, 0, r, m) for mod in ("resnet18", "digits_mlp") for r in (1, 2, 4, 8)
            for m in ("powersgd", "lqsgd4")])
-QUICK = ([Config("square", d, r, "powersgd") for d in (64, 256, 4096) for r in (1, 2, 4, 8)]
-         + [Config("square", 4096, r, "lqsgd4") for r in (1, 2, 4, 8)]
+QUICK = ([Config("square", d, r, "powersgd") for d in (64, 512, 4096) for r in (1, 2, 4, 8)]
+         + [Config("square", 4096, r, "lqsgd4") for r in (1, 8)]
          + [Config("resnet18", 0, r, "powersgd") for r in (1, 2, 4)])
 
 EXPERIMENT = Experiment(

@@ -24,6 +24,9 @@ def plot(results_dir, out_dir):
     r_grid = np.array([1, 2, 4, 8, 16, 32], float)
     for i, d in enumerate(sorted({r["d"] for r in rows if r["model"] == "square"})):
         ax.plot(r_grid, cb.powersgd_ratio(n=d, m=d, r=r_grid), color=BOUND, lw=0.8)
+        if any(r["method"] == "lqsgd4" and r["d"] == d for r in rows):
+            ax.plot(r_grid, 32 * d * d / cb.lq_sgd_bits(n=d, m=d, r=r_grid, b=4), color=BOUND,
+                    lw=0.8, ls="--")
         for method, marker in (("powersgd", "o"), ("lqsgd4", "s")):
             sub = sorted((r for r in rows if r["model"] == "square" and r["d"] == d
                           and r["method"] == method), key=lambda r: r["rank"])
@@ -38,12 +41,13 @@ def plot(results_dir, out_dir):
                 label="ResNet-18 PowerSGD (ccq)")
         ax.plot([1, 2, 4], [243, 136, 72], "x", ms=9, color="r", label="reference 243/136/72")
     ax.plot([], [], color=BOUND, lw=0.8, label="bound d/(2r)")
+    ax.plot([], [], color=BOUND, lw=0.8, ls="--", label="LQ-SGD bound 32d^2/(4r(2d)+64)")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("rank r")
     ax.set_ylabel("compression ratio (32-bit payload / compressed)")
     ax.set_title("Compression ratio vs rank")
-    ax.legend(fontsize=6.5, ncol=2)
+    ax.legend(fontsize=6, ncol=2, loc="upper right")
     return save(fig, out_dir, "compress_ratio")
 
 

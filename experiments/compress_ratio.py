@@ -108,6 +108,17 @@ def claims(rows):
                           for a, b in zip(by_r, sorted(lq, key=lambda r: r["rank"]),
                                           strict=False)),
                 "finding"))
+    if rows:
+        # per-link cost of all-gathered b-bit codes vs an all-reduce of 32-bit factors
+        s = 1000
+        cross = {b: next(n for n in range(2, 1000)
+                         if cb.allgather_link_bits(N=n, S=b * s)
+                         >= cb.allreduce_link_bits(N=n, S=32 * s)) for b in (2, 4, 8)}
+        out.append(Claim(
+            "lqsgd.gather_vs_allreduce", "ccq",
+            "all-gathered b-bit log codes cost at least as much per ring link as an all-reduce "
+            "of 32-bit PowerSGD factors once N >= 64 / b", "finding",
+            ", ".join(f"b={b}: from N = {n}" for b, n in cross.items()), "finding"))
     res = sorted((r for r in rows if r["model"] == "resnet18" and r["method"] == "powersgd"),
                  key=lambda r: r["rank"])
     if res:

@@ -105,8 +105,7 @@ def claims(rows):
                 "4-bit log codes multiply PowerSGD's ratio by about 8 (32/4) at large d",
                 "finding",
                 "; ".join(f"r={a['rank']}: PowerSGD {a['ratio']:.0f}x, LQ-SGD {b['ratio']:.0f}x"
-                          for a, b in zip(by_r, sorted(lq, key=lambda r: r["rank"]),
-                                          strict=False)),
+                          for a in by_r for b in lq if b["rank"] == a["rank"]),
                 "finding"))
     if rows:
         # per-link cost of all-gathered b-bit codes vs an all-reduce of 32-bit factors

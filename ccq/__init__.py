@@ -35,7 +35,7 @@ _LAZY_ATTRS = {
 }
 _SUBMODULES = {
     "sim", "bounds", "sketches", "protocols", "collectives", "compress", "attacks",
-    "experiment", "claims", "cli", "calculator", "data", "train",
+    "experiment", "claims", "cli", "calculator", "data", "train", "fit",
 }
 
 __all__ = ["Cost", "Outcome", *_LAZY_ATTRS, *sorted(_SUBMODULES)]

@@ -43,6 +43,7 @@ __all__ = [
     "verified_cost",
     "iid_failure",
     "corrupted_exact",
+    "worst_corrupted_failure",
     "cut_and_choose",
     "verified_ghz_sum_vector",
 ]
@@ -219,6 +220,23 @@ def corrupted_exact(m: int, k: int, eta_c: float, f: float) -> dict:
     return {"accept": acc, "fail": fail, "used_corrupt_given_accept": cond}
 
 
+def worst_corrupted_failure(m: int, eta_c: float, f: float) -> float:
+    """``max_k corrupted_exact(m, k, eta_c, f)["fail"]`` over k = 0..2m, vectorised.
+
+    Examples:
+        >>> worst_corrupted_failure(4, 1.0, 0.25) == max(
+        ...     corrupted_exact(4, k, 1.0, 0.25)["fail"] for k in range(9))
+        True
+    """
+    m = check_int(m, "m", minimum=1)
+    k = np.arange(2 * m + 1)[:, None]
+    j = np.arange(m + 1)[None, :]
+    pj = np.nan_to_num(stats.hypergeom.pmf(j, 2 * m, k, m))
+    bad = (k - j) * eta_c >= f * m - 1e-12
+    return float(np.max(np.sum(pj * (1 - eta_c) ** j * bad, axis=1)))
+
+
+@jax.jit
 @jax.jit
 def cut_and_choose(key, pass_z, pass_x):
     """Sample one verification of 2m copies with given per-copy test pass probabilities.

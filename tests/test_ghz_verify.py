@@ -118,3 +118,15 @@ def test_bad_inputs_raise():
         ghz_verify.copy_report("honest", 6, 8)
     with pytest.raises(ValueError, match="k must be"):
         ghz_verify.corrupted_exact(4, 9, 0.5, 0.1)
+
+
+def test_verified_vector_sum_accepts_honest_and_rejects_a_detectable_source():
+    x = jnp.array([[1, 3, 0], [2, 3, 1], [0, 3, 1]])
+    fn = ghz_verify.verified_ghz_sum_vector(2, 3)
+    out = fn(jax.random.key(0), x)
+    assert bool(out.info["accepted"]) and out.answer.tolist() == [3, 9, 2]
+    assert int(out.info["copies"]) == 2 * int(out.info["used"]) == 6
+    bad = fn(jax.random.key(0), x, pass_z=jnp.zeros(6), pass_x=jnp.zeros(6))
+    assert not bool(bad.info["accepted"]) and bad.answer.tolist() == [-1, -1, -1]
+    with pytest.raises(ValueError, match="shape \\(2P,\\)"):
+        fn(jax.random.key(0), x, pass_z=jnp.ones(5))

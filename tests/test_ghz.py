@@ -123,6 +123,11 @@ def test_vector_statevector_and_structured_agree_on_the_answer():
         assert out.answer.tolist() == [2, 2, 2, 3]
 
 
+def test_plain_python_lists_are_accepted():
+    assert int(ghz.ghz_sum(5)(jax.random.key(0), [4, 4, 4]).answer) == 12 % 5
+    assert ghz.ghz_sum_vector(1, 2)(jax.random.key(0), [[1, 0], [1, 1]]).answer.tolist() == [2, 1]
+
+
 def test_same_key_same_result_and_lazy_export():
     x = jnp.arange(5) % 3
     f = ccq.ghz_sum(3)

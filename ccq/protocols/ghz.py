@@ -290,8 +290,9 @@ def ghz_sum(d: int, *, method: str = "structured"):
     def fn(key, x) -> Outcome:
         check_key(key)
         _check_values(x, "x", d, 1)
+        x = jnp.asarray(x)
         _check_method(method, d, x.shape[0])
-        m, total = _announce(key, jnp.asarray(x)[:, None], d, method)
+        m, total = _announce(key, x[:, None], d, method)
         return Outcome(total[0], ghz_cost(x.shape[0], d), {"announcements": m[:, 0]})
 
     return fn
@@ -345,7 +346,8 @@ def ghz_sum_vector(b: int, n_parties: int, *, method: str = "structured"):
         if np.ndim(x) == 2 and np.shape(x)[0] != n:
             raise ValueError(f"x must have shape (N={n}, P), got shape {np.shape(x)}")
         _check_values(x, "x", top, 2)
-        m, total = _announce(key, jnp.asarray(x), d, method)
+        x = jnp.asarray(x)
+        m, total = _announce(key, x, d, method)
         return Outcome(total, ghz_cost(n, d, x.shape[1]), {"announcements": m})
 
     return fn

@@ -284,7 +284,8 @@ def otp_aggregate(b: int, n_parties: int):
     def fn(key, x) -> Outcome:
         check_key(key)
         _check_x(x, n, b)
-        masked, total = _otp_run(key, jnp.asarray(x), jnp.int32(modulus))
+        x = jnp.asarray(x)
+        masked, total = _otp_run(key, x, jnp.int32(modulus))
         return Outcome(total, otp_cost(n, x.shape[1], b), {"masked": masked})
 
     return fn

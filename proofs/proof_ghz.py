@@ -8,11 +8,15 @@
 2. Trace distance. For a purification |psi>_AE with <G|rho_A|G> = F, the state
    (G (x) I)|psi>/sqrt(F) = |G> (x) |e> has overlap F with |psi>, so the trace distance to an
    ideal copy is sqrt(1 - F) <= sqrt(2 eta).
-3. Sampling. Fix the 2m copies' failure probabilities eta_j (independent copies). Let T be the
-   uniformly random tested half, U the rest. If mean_U eta >= f then either mean_T eta >= f/2,
-   and all m tests pass with probability prod_T (1 - eta_j) <= exp(-sum_T eta_j) <= exp(-m f/2);
-   or mean_T < f/2, so mu - mean_T = (mean_U - mean_T)/2 > f/4 (mu the mean over all 2m),
-   which Hoeffding's bound for sampling without replacement caps at exp(-2 m (f/4)^2).
+3. Sampling. Fix the 2m copies' failure probabilities eta_j (independent copies) and couple
+   each with an independent Y_j ~ Bernoulli(eta_j): a tested copy fails iff Y_j = 1. Given the
+   Z = sum Y_j would-fail copies, the uniformly random tested half T avoids all of them with
+   probability C(2m - Z, m) / C(2m, m) = prod_{i<Z} (m - i)/(2m - i) <= 2^-Z. So
+   P(accept) <= E[2^-Z] = prod_j (1 - eta_j/2) <= exp(-A/2), A = sum_j eta_j. Failure needs
+   sum_U eta >= m f, hence A >= m f, hence P(accept and failure) <= exp(-m f / 2).
+   (The older case split -- either the tested half carries f/2, or Hoeffding without
+   replacement at distance f/4 -- gives exp(-m f/2) + exp(-m f^2/8), which is
+   ghz.verification_eps_hoeffding.)
 """
 
 import itertools
@@ -62,25 +66,43 @@ def test_trace_distance_from_fidelity():
     assert sp.simplify(sp.sqrt(1 - F_min) - ghz.copy_trace_distance.expr) == 0
 
 
-def test_verification_eps_from_two_cases():
+def test_random_half_avoids_z_marked_copies_with_probability_at_most_two_to_minus_z():
+    m, i = sp.symbols("m i", positive=True)
+    # each factor (m - i)/(2m - i) of C(2m-Z, m)/C(2m, m) is <= 1/2 for 0 <= i < m
+    assert sp.simplify((m - i) / (2 * m - i) - sp.Rational(1, 2) + i / (2 * (2 * m - i))) == 0
+    for mv in range(1, 12):
+        for z in range(0, 2 * mv + 1):
+            ratio = sp.binomial(2 * mv - z, mv) / sp.binomial(2 * mv, mv)
+            assert ratio <= sp.Rational(1, 2**z)
+
+
+def test_verification_eps_from_the_coupling():
+    m, f = ghz.m, ghz.f
+    eta = sp.Symbol("eta_j", nonnegative=True)
+    expected_half_power = 1 - eta + eta / 2          # E[2^-Y_j] for Y_j ~ Bernoulli(eta_j)
+    assert sp.simplify(expected_half_power - (1 - eta / 2)) == 0
+    total = m * f                                    # A >= m f on the failure event
+    assert sp.simplify(sp.exp(-total / 2) - ghz.verification_eps.expr) == 0
+
+
+def test_hoeffding_form_from_two_cases():
     m, f = ghz.m, ghz.f
     case_tested_bad = sp.exp(-m * (f / 2))          # prod (1 - eta) <= exp(-sum eta)
     t = f / 4
     case_unlucky_split = sp.exp(-2 * m * t**2)      # Hoeffding without replacement
-    assert sp.simplify(case_tested_bad + case_unlucky_split - ghz.verification_eps.expr) == 0
+    assert sp.simplify(case_tested_bad + case_unlucky_split
+                       - ghz.verification_eps_hoeffding.expr) == 0
 
 
-def test_verification_copies_solve_the_simplified_bound():
+def test_verification_copies_solve_the_bound():
     m, f, eps = ghz.m, ghz.f, ghz.eps
     mm = sp.Symbol("mm", positive=True)
-    solved = sp.solve(sp.Eq(2 * sp.exp(-mm * f**2 / 8), eps), mm)
+    solved = sp.solve(sp.Eq(sp.exp(-mm * f / 2), eps), mm)
     assert len(solved) == 1
     assert sp.simplify(2 * solved[0] - ghz.verification_copies.expr) == 0
-    # and the simplified bound dominates the two-term one for f <= 1
-    for fv in (0.01, 0.3, 1.0):
-        for mv in (10, 1000):
-            assert float(ghz.verification_eps.expr.subs({m: mv, f: fv})) <= 2 * float(
-                sp.exp(-mv * fv**2 / 8))
+    # the coupling bound is never weaker than the Hoeffding form
+    assert sp.simplify(ghz.verification_eps_hoeffding.expr - ghz.verification_eps.expr
+                       - sp.exp(-m * f**2 / 8)) == 0
 
 
 def test_leakage_bound_is_winter_continuity_at_the_trace_distance():

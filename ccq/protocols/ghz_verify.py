@@ -131,6 +131,8 @@ def copy_report(name: str, n: int, d: int, lam: float = 1.0) -> dict:
         pz += w * float(np.sum(np.abs(psi[equal]) ** 2))
         px += w * float(np.sum(np.abs(_fourier_all(psi)[zero_sum]) ** 2))
         fid += w * float(np.sum(np.abs(np.tensordot(ghz.conj(), psi, axes=n)) ** 2))
+    # sums of squared amplitudes can overshoot 1 by a few ulps; they are probabilities
+    pz, px, fid = (min(v, 1.0) for v in (pz, px, fid))
     leak, guess = leakage(ens, n, d)
     pass_prob = (pz + px) / 2
     return {"pass_z": pz, "pass_x": px, "pass_prob": pass_prob, "eta": max(0.0, 1 - pass_prob),

@@ -28,7 +28,7 @@ import numpy as np
 import sympy as sp
 
 __all__ = ["Bound", "KINDS", "QUANTITIES", "NAMED_RANGES", "Crossover", "crossover", "value_in",
-           "point_in_domain",
+           "point_in_domain", "symbolically_equal",
            "crossover_formula"]
 
 KINDS = ("exact", "upper", "lower", "sufficient")
@@ -445,3 +445,32 @@ def point_in_domain(bound: Bound, fractions: Mapping[str, float]) -> dict[str, f
     """``{symbol: value}`` with each value ``value_in(domain, fractions[symbol])``."""
     return {n: value_in(bound.domain(n), fractions.get(n, 0.5), bound.is_integer(n))
             for n in bound.symbols}
+
+
+def symbolically_equal(a: sp.Expr, b: sp.Expr) -> bool:
+    """Whether ``a - b`` simplifies to zero, symbols matched by name.
+
+    Tries ``simplify(a - b)``, then with logarithms expanded (``expand_log(force=True)``, valid
+    where the arguments are positive, which the numeric checks at points of the domain back up),
+    then ``simplify(a / b - 1)``. ``False`` means "not shown equal", not "shown different".
+
+    Examples:
+        >>> p, d = sp.symbols("p d", positive=True)
+        >>> symbolically_equal(sp.log(d**2) / sp.log(4 * p * (1 - p)),
+        ...                    2 * sp.log(1 / d) / sp.log(1 / (4 * p * (1 - p))))
+        True
+    """
+    table = {s.name: s for s in sp.sympify(a).free_symbols}
+    b = sp.sympify(b).xreplace({s: table[s.name] for s in sp.sympify(b).free_symbols
+                                if s.name in table})
+    diff = sp.sympify(a) - b
+    if diff == 0 or sp.simplify(diff) == 0:
+        return True
+    expanded = sp.expand_log(diff, force=True)
+    if sp.simplify(expanded) == 0 or sp.simplify(sp.logcombine(expanded, force=True)) == 0:
+        return True
+    if b != 0:
+        ratio = sp.expand_log(sp.sympify(a) / b, force=True)
+        if sp.simplify(ratio - 1) == 0:
+            return True
+    return False

@@ -292,11 +292,14 @@ def _unified(a: Bound, b: Bound) -> tuple[sp.Expr, sp.Expr, dict[str, sp.Symbol]
     return a.expr, eb, table
 
 
-def crossover_formula(a: Bound, b: Bound, symbol: str) -> list[sp.Expr]:
+def crossover_formula(a: Bound, b: Bound, symbol: str, max_degree: int = 2) -> list[sp.Expr]:
     """Exact roots of ``a == b`` in ``symbol`` as sympy expressions of the other symbols.
 
-    Empty when sympy cannot solve the equation (then use :func:`crossover`, which falls back to
-    a numeric root).
+    Solved only when the equation, with denominators cleared, is a polynomial of degree at most
+    ``max_degree`` in ``symbol`` (its coefficients may hold logs, ceilings, ... of the other
+    symbols): then ``sympy.solve`` is fast and the formula readable. Otherwise the list is empty
+    and :func:`crossover` reports numeric roots (general ``sympy.solve`` can take minutes and
+    return pages of radicals).
 
     Examples:
         >>> tau, P = sp.symbols("tau P", positive=True)
@@ -308,8 +311,16 @@ def crossover_formula(a: Bound, b: Bound, symbol: str) -> list[sp.Expr]:
     ea, eb, table = _unified(a, b)
     if symbol not in table:
         raise ValueError(f"neither {a.name!r} nor {b.name!r} has a symbol {symbol!r}")
+    x = table[symbol]
+    numerator = sp.numer(sp.together(ea - eb))
     try:
-        roots = sp.solve(sp.Eq(ea, eb), table[symbol])
+        degree = sp.Poly(numerator, x).degree()
+    except (sp.PolynomialError, sp.GeneratorsNeeded):
+        return []
+    if not 1 <= degree <= max_degree:
+        return []
+    try:
+        roots = sp.solve(sp.Eq(ea, eb), x)
     except (NotImplementedError, TypeError, ValueError):
         return []
     return [r for r in roots if not isinstance(r, dict | tuple)]

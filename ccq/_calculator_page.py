@@ -139,7 +139,7 @@ function topicCrossovers(topic, v) {
 /* ---------------------------------------------------------------- plotting on a canvas */
 function drawPlot(canvas, series, xname, yname, xlog, markers, current) {
   const ctx = canvas.getContext("2d"); const W = canvas.width, H = canvas.height;
-  const L = 70, R = 190, T = 14, B = 42;
+  const L = 78, R = 190, T = 14, B = 42;
   ctx.clearRect(0, 0, W, H); ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
   const pts = []; for (const s of series) for (let i = 0; i < s.xs.length; i++)
     if (Number.isFinite(s.ys[i]) && s.ys[i] > 0) pts.push([s.xs[i], s.ys[i]]);
@@ -154,7 +154,7 @@ function drawPlot(canvas, series, xname, yname, xlog, markers, current) {
   ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
   for (let e = Math.ceil(Math.log10(ymin)); e <= Math.floor(Math.log10(ymax)); e++) {
     const y = Y(Math.pow(10, e)); ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(L, y); ctx.lineTo(W - R, y); ctx.stroke();
-    ctx.fillText("1e" + e, 8, y + 4);
+    ctx.textAlign = "right"; ctx.fillText("1e" + e, L - 4, y + 4); ctx.textAlign = "left";
   }
   if (xlog) {
     for (let e = Math.ceil(Math.log10(xmin)); e <= Math.floor(Math.log10(xmax)); e++) {
@@ -165,7 +165,7 @@ function drawPlot(canvas, series, xname, yname, xlog, markers, current) {
     for (let i = 0; i <= 4; i++) { const xv = xmin + (xmax - xmin) * i / 4; ctx.fillText(fmt(xv), X(xv) - 10, H - B + 14); }
   }
   ctx.fillText(xname + (xlog ? " (log scale)" : ""), L + (W - L - R) / 2 - 30, H - 8);
-  ctx.save(); ctx.translate(12, T + (H - T - B) / 2 + 40); ctx.rotate(-Math.PI / 2); ctx.fillText(yname + " (log scale)", 0, 0); ctx.restore();
+  ctx.save(); ctx.translate(14, T + (H - T - B) / 2 + 40); ctx.rotate(-Math.PI / 2); ctx.fillText(yname + " (log scale)", 0, 0); ctx.restore();
   series.forEach((s, k) => {
     ctx.strokeStyle = s.color; ctx.lineWidth = 2; ctx.setLineDash(s.dashed ? [6, 4] : []);
     ctx.beginPath(); let on = false;
@@ -216,7 +216,7 @@ function buildTopics() {
       h += '<p class="missing">Not available yet: needs ' + t.missing.join(", ") + " (lands with its issue).</p>";
       sec.innerHTML = h; box.appendChild(sec); continue;
     }
-    const keys = []; for (const m of t.methods) for (const k in m.costs) if (!keys.includes(k)) keys.push(k);
+    const keys = t.columns;
     h += "<table><tr><th>method</th><th>family</th>" + keys.map((k) => "<th>" + k + "</th>").join("") +
       (t.metric.length > 1 ? "<th>total (" + t.metric.join("+") + ")</th>" : "") + "</tr>";
     t.methods.forEach((m, i) => {

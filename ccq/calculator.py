@@ -288,6 +288,14 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
             "crossovers": found, "skipped": sorted(set(skipped)), "note": topic.note}
 
 
+_ORDER = ("qubits", "bits", "ebits", "rounds", "shots", "queries", "rate")
+
+
+def _columns(costs_dicts) -> list[str]:
+    keys = {k for c in costs_dicts for k in c}
+    return sorted(keys, key=lambda k: (_ORDER.index(k) if k in _ORDER else len(_ORDER), k))
+
+
 def _fmt(x) -> str:
     if isinstance(x, str):
         return x
@@ -302,9 +310,7 @@ def format_topic(result: dict) -> str:
     shown = ", ".join(f"{k}={_fmt(v)}" + (" (default)" if k in result["defaults_used"] else "")
                       for k, v in sorted(result["params"].items()))
     lines.append(f"  at {shown}" if shown else "  (no method available yet)")
-    keys = []
-    for r in result["methods"]:
-        keys += [k for k in r["costs"] if k not in keys]
+    keys = _columns(r["costs"] for r in result["methods"])
     head = f"  {'method':50s} {'family':12s}" + "".join(f"{k:>12s}" for k in keys)
     head += f"{'total (' + '+'.join(result['metric']) + ')':>22s}" if len(result["metric"]) > 1 \
         else ""
@@ -568,8 +574,11 @@ def calculator_html(bounds: Mapping[str, Bound] | None = None,
             methods.append({"label": m.label, "family": m.family, "note": m.note,
                             "costs": {k: (v.name if isinstance(v, Bound) else v)
                                       for k, v in resolved.items()}})
+        if not any(isinstance(v, str) for m in methods for v in m["costs"].values()):
+            methods = []              # constants alone (e.g. a classical rate of 1) show nothing
         names = {m["label"] for m in methods}
         topic_list.append({"name": t.name, "title": t.title, "x": t.x, "metric": list(t.metric),
+                           "columns": _columns(m["costs"] for m in methods),
                            "better": t.better, "methods": methods,
                            "crossovers": [[a, b] for a, b in t.crossovers
                                           if a in names and b in names],

@@ -164,6 +164,7 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                {"queries": "concentration.bhmt_queries_worst"},
                note="one run succeeds with probability 8/pi^2 only; boosting to 1 - delta "
                     "multiplies by concentration.median_repetitions at p = 8/pi^2"),
+        Method("amplitude estimation (ae.queries)", "quantum", {"queries": "ae.queries"}),
     ), crossovers=(("sample mean (two-sided Hoeffding)",
                     "amplitude estimation (BHMT, worst case a = 1/2)"),),
         metric=("shots", "queries")),
@@ -226,7 +227,7 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
 
     Examples:
         >>> out = evaluate_topic("estimation", {"eps": 0.01, "delta": 0.05})
-        >>> [round(m["total"]) for m in out["methods"]]
+        >>> [round(m["total"]) for m in out["methods"] if m["available"]]
         [18444, 317]
         >>> out["winner"]
         'amplitude estimation (BHMT, worst case a = 1/2)'

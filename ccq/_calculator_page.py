@@ -248,7 +248,7 @@ function updateTopics() {
       const total = methodTotal(t, m, params);
       if (t.metric.length > 1) setValue(document.getElementById("cell:" + t.name + ":" + i + ":total"), total, Number.isFinite(total) ? null : "see cells");
       document.getElementById("row:" + t.name + ":" + i).className = "";
-      if (m.family !== "lower bound" && Number.isFinite(total) &&
+      if ((m.family === "quantum" || m.family === "classical") && Number.isFinite(total) &&
           (best === null || (t.better === "lower" ? total < bestTotal : total > bestTotal))) { best = i; bestTotal = total; }
     });
     const w = document.getElementById("winner:" + t.name);

@@ -33,10 +33,21 @@ def worst_case(m):
     return sp.simplify(m.subs(a, crit))
 
 
+def boosted(m_worst):
+    """Median of k independent runs: k from the Chernoff-Hoeffding median count at p = 8/pi^2."""
+    import proof_concentration  # a sibling derivation (pytest puts proofs/ on sys.path)
+
+    k = proof_concentration.DERIVED["concentration.median_repetitions_kl"]
+    p = next(s_ for s_ in k.free_symbols if s_.name == "p")
+    d = next(s_ for s_ in k.free_symbols if s_.name == "delta")
+    return m_worst * k.subs(p, 8 / sp.pi**2).subs(d, sp.Symbol("delta", positive=True))
+
+
 _M = queries_for_error()
 DERIVED = {
     "concentration.bhmt_queries": _M,
     "concentration.bhmt_queries_worst": worst_case(_M),
+    "concentration.ae_boosted_queries_worst": boosted(worst_case(_M)),
 }
 
 

@@ -92,3 +92,18 @@ bhmt_queries_worst = Bound(
     "Brassard-Hoyer-Mosca-Tapp 2002, Theorem 12; derived in proofs/proof_ae.py",
     quantity="queries",
 )
+
+_P_AE = 8 / sp.pi**2                        # BHMT success probability of one run
+
+ae_boosted_queries_worst = Bound(
+    "concentration.ae_boosted_queries_worst",
+    bhmt_queries_worst.expr * median_repetitions_kl.expr.subs(p, _P_AE),
+    "Queries for additive error <= eps with probability >= 1 - delta, for every amplitude: "
+    "the median of k runs of canonical amplitude estimation, each with "
+    "concentration.bhmt_queries_worst queries, k = concentration.median_repetitions_kl at "
+    "p = 8/pi^2 (k not rounded up to an integer).",
+    "sufficient",
+    "Brassard-Hoyer-Mosca-Tapp 2002, Theorem 12, with median boosting; derived in "
+    "proofs/proof_ae.py",
+    quantity="queries",
+)

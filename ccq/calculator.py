@@ -557,7 +557,7 @@ def calculator_html(bounds: Mapping[str, Bound] | None = None,
     bounds = registry() if bounds is None else dict(bounds)
     topics = TOPICS if topics is None else topics
     compiled = {name: (b, javascript_function(b)) for name, b in bounds.items()}
-    usable = {name: (b, js) for name, (b, js) in compiled.items() if js and b.symbols}
+    usable = {name: (b, js) for name, (b, js) in compiled.items() if js}
     skipped = sorted(set(bounds) - set(usable))
     integer = {}
     for b, _ in usable.values():

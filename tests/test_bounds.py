@@ -80,8 +80,13 @@ def test_latex_and_pretty():
     assert "τ" in CLASSICAL.pretty
 
 
+CONSTANT = Bound("fx.constant", sp.Float(0.6667), "a number", "exact", "fixture",
+                 quantity="fidelity")
+
+
 def _all_bounds():
-    return {**registry(), QUANTUM.name: QUANTUM, CLASSICAL.name: CLASSICAL}
+    return {**registry(), QUANTUM.name: QUANTUM, CLASSICAL.name: CLASSICAL,
+            CONSTANT.name: CONSTANT}
 
 
 @pytest.mark.parametrize("name", sorted(_all_bounds()))
@@ -99,7 +104,7 @@ _JITTED: dict = {}
 def _jitted(b):
     """One jit and one vmap(jit) per bound, traced once (hypothesis draws many points)."""
     if b.name not in _JITTED:
-        first = b.symbols[0]
+        first = b.symbols[0] if b.symbols else None
         _JITTED[b.name] = (
             jax.jit(lambda v: b.jax(**v)),
             jax.jit(jax.vmap(lambda x, rest: b.jax(**{first: x}, **rest), in_axes=(0, None))),
@@ -113,6 +118,8 @@ def _check_jax_form(b, us):
     jitted, batched_fn = _jitted(b)
     got = float(jitted(point))
     assert got == pytest.approx(expected, rel=1e-9, abs=1e-30)
+    if not b.symbols:
+        return                                   # a constant: nothing to batch over
     # vmap over the first symbol
     first = b.symbols[0]
     xs = np.array([point[first], value_in(b.domain(first), 0.3, b.is_integer(first))])

@@ -45,6 +45,8 @@ def fixture_bounds():
         Bound("gapip.exact_bits", P * b, "fixture", "upper", "test fixture", quantity="bits"),
         Bound("gapip.classical_lower", sp.Min(1 / tau**2, P), "fixture", "lower",
               "test fixture", quantity="bits"),
+        Bound("fx.break_even", sp.Float(0.6667), "a number", "exact", "test fixture",
+              quantity="fidelity"),
     ]
     return {**registry(), **{f.name: f for f in fx}}
 
@@ -170,7 +172,7 @@ def test_javascript_values_equal_python_values():
     cases = []
     for name, bound in fixture_bounds().items():
         js = javascript_function(bound)
-        if js is None or not bound.symbols:
+        if js is None:
             continue
         for u in (0.2, 0.7):
             values = point_in_domain(bound, dict.fromkeys(bound.symbols, u))

@@ -221,7 +221,16 @@ class Bound:
             0.75
         """
         syms = sorted(self.expr.free_symbols, key=lambda s: s.name)
-        f = sp.lambdify(syms, self.expr, modules="jax")
+        raw = sp.lambdify(syms, self.expr, modules="jax")
+
+        def f(*args):
+            try:
+                return raw(*args)
+            except NameError as e:   # a sympy function with no jax.numpy translation
+                raise NotImplementedError(
+                    f"bound {self.name!r} has no JAX form ({e}); write it with functions "
+                    "jax.numpy has, or evaluate it with .numeric") from e
+
         return self._keyword(f)
 
     def _keyword(self, f):

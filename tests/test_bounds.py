@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ccq.bounds import Bound, crossover, crossover_formula, get, registry
@@ -90,7 +90,7 @@ def _all_bounds():
 
 
 @pytest.mark.parametrize("name", sorted(_all_bounds()))
-@settings(max_examples=10)
+@settings(max_examples=10, suppress_health_check=list(HealthCheck))
 @given(us=st.lists(st.floats(0, 1), min_size=8, max_size=8))
 def test_jax_form_agrees_with_numpy_under_jit_and_vmap(name, us):
     # in float64: points near an open end (delta -> 1) lose all digits of log(1/delta) in float32
@@ -115,20 +115,42 @@ def _jitted(b):
     return _JITTED[b.name]
 
 
+def _undefined_or_at_a_jump(b, point) -> bool:
+    """Points to leave out: outside the formula's real domain where the bound declares no range
+    (numpy gives nan, inf or complex), or where a ceiling/floor argument is within 1e-9 of an
+    integer (float rounding, not the formula, decides the step there)."""
+    names = list(b.symbols)
+    with np.errstate(all="ignore"):
+        value = np.asarray(b.numeric(**point))
+        if np.iscomplexobj(value) or not np.all(np.isfinite(value)):
+            return True
+        for atom in b.expr.atoms(sp.ceiling, sp.floor):
+            arg = complex(sp.lambdify([b.sympy_symbols[n] for n in names], atom.args[0])(
+                *(point[n] for n in names)))
+            if abs(arg.real - round(arg.real)) <= 1e-9 * max(1.0, abs(arg.real)):
+                return True
+    return False
+
+
 def _check_jax_form(b, us):
     point = point_in_domain(b, dict(zip(b.symbols, us, strict=False)))
+    b.validate(**point)
+    assume(not _undefined_or_at_a_jump(b, point))
     expected = b(**point)
     jitted, batched_fn = _jitted(b)
     got = float(jitted(point))
-    assert got == pytest.approx(expected, rel=1e-9, abs=1e-30)
+    assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
     if not b.symbols:
         return                                   # a constant: nothing to batch over
     # vmap over the first symbol
     first = b.symbols[0]
     xs = np.array([point[first], value_in(b.domain(first), 0.3, b.is_integer(first))])
     rest = {k: v for k, v in point.items() if k != first}
+    if _undefined_or_at_a_jump(b, {**point, first: xs[1]}):
+        return
     batched = batched_fn(jnp.asarray(xs), rest)
-    np.testing.assert_allclose(np.asarray(batched), b(**{first: xs}, **rest), rtol=1e-9)
+    np.testing.assert_allclose(np.asarray(batched), b(**{first: xs}, **rest), rtol=1e-9,
+                               atol=1e-12)
 
 
 def test_missing_jax_translation_is_named():

@@ -7,10 +7,12 @@ tested today. The real-browser test is in ``test_calculator_browser.py``.
 
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -48,7 +50,12 @@ def fixture_bounds():
         Bound("fx.break_even", sp.Float(0.6667), "a number", "exact", "test fixture",
               quantity="fidelity"),
     ]
-    return {**registry(), **{f.name: f for f in fx}}
+    return {**without("gapip."), **{f.name: f for f in fx}}
+
+
+def without(*prefixes):
+    """The registry less some topics: the state before their branches merged, on any branch."""
+    return {k: v for k, v in registry().items() if not k.startswith(prefixes)}
 
 
 # ---------------------------------------------------------------------------------- topics
@@ -73,7 +80,7 @@ def test_topic_table_winner_and_exact_crossover():
 
 
 def test_topic_with_every_name_missing_runs_and_says_so():
-    out = evaluate_topic("ring", {"N": 8}, registry())
+    out = evaluate_topic("ring", {"N": 8}, without("ring."))
     assert out["winner"] is None and out["crossovers"] == []
     assert "ring.classical_bits_per_link" in out["skipped"]
 
@@ -105,9 +112,10 @@ def test_calc_topic_text_and_json(capsys):
 
 
 def test_calc_lists_topics_and_evaluates_bounds(capsys):
-    calc_main([])
+    calc_main([], without("ring."))
     listing = capsys.readouterr().out
-    assert "gapip" in listing and "not available yet" in listing
+    assert re.search(r"ring +not available yet", listing)
+    assert re.search(r"estimation +\d method", listing)
     calc_main(["bound", "sampling.threshold_shots", "gap=0.1", "delta=0.05"])
     assert "599.146" in capsys.readouterr().out
     calc_main(["bound", "concentration.median_repetitions", "--delta", "1e-3", "--p", "0.75",
@@ -176,7 +184,11 @@ def test_javascript_values_equal_python_values():
             continue
         for u in (0.2, 0.7):
             values = point_in_domain(bound, dict.fromkeys(bound.symbols, u))
-            cases.append((name, js, values, bound(**values)))
+            with np.errstate(all="ignore"):
+                expected = np.asarray(bound.numeric(**values))
+            if np.iscomplexobj(expected) or not np.isfinite(expected):
+                continue        # outside the formula's real domain, where no range is declared
+            cases.append((name, js, values, float(expected)))
     script = "const out = [];\n" + "\n".join(
         f"out.push(({js})({json.dumps(v)}));" for _, js, v, _ in cases
     ) + "\nconsole.log(JSON.stringify(out));"

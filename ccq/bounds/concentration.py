@@ -87,7 +87,8 @@ bhmt_queries_worst = Bound(
     "concentration.bhmt_queries_worst",
     sp.pi * (sp.sqrt(_HALF**2 + eps) + _HALF) / eps,
     "concentration.bhmt_queries maximised over the unknown amplitude a (at a = 1/2): queries "
-    "that give additive error <= eps for every a with probability >= 8/pi^2; about pi/eps.",
+    "that give additive error <= eps for every a with probability >= 8/pi^2; about pi/eps. "
+    "Equal to ae.queries (issue 3); proofs/proof_ae.py checks both.",
     "sufficient",
     "Brassard-Hoyer-Mosca-Tapp 2002, Theorem 12; derived in proofs/proof_ae.py",
     quantity="queries",

@@ -188,6 +188,15 @@ def test_crossover_falls_back_to_numeric_roots():
         crossover(a, b, "tau")
 
 
+def test_crossover_accepts_symbols_named_like_its_arguments():
+    bits = sp.Symbol("b", positive=True)
+    amp = sp.Symbol("a", positive=True)
+    q = Bound("fx.q", amp * bits / tau, "q", "upper", "fixture")
+    c = Bound("fx.c", bits / tau**2, "c", "upper", "fixture")
+    [x] = crossover(q, c, "tau", a=2.0, b=8)
+    assert x.value == pytest.approx(0.5) and x.method == "exact"
+
+
 def test_crossover_none_when_one_always_wins():
     assert crossover(CLASSICAL, Bound("fx.big", 2 * CLASSICAL.expr, "b", "upper", "f"), "tau",
                      delta=0.1) == []

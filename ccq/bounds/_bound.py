@@ -170,7 +170,7 @@ class Bound:
         explicit = dict(self.ranges).get(name, NAMED_RANGES.get(name, sp.Reals))
         return sp.Intersection(_assumption_set(sym), explicit)
 
-    def validate(self, strict: bool = False, **values) -> None:
+    def validate(self, /, strict: bool = False, **values) -> None:
         """Raise ``ValueError`` unless every symbol has a value inside its domain.
 
         With ``strict``, values for names that are not symbols of the bound are an error too.
@@ -350,7 +350,7 @@ def _scan_grid(dom: sp.Set, bracket) -> np.ndarray:
     return np.linspace(lo, hi, 4001)
 
 
-def crossover(a: Bound, b: Bound, symbol: str, *, bracket=None, exact: bool = True,
+def crossover(a: Bound, b: Bound, symbol: str, /, *, bracket=None, exact: bool = True,
               **values) -> list[Crossover]:
     """All points in ``bracket`` (default: the symbol's domain, clipped to [1e-12, 1e12]) where
     bounds ``a`` and ``b`` are equal as functions of ``symbol``, the other symbols fixed by

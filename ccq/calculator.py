@@ -43,6 +43,7 @@ DEFAULTS: dict[str, float] = {
     "tau": 0.05, "P": 2**20, "delta": 0.01, "eps": 0.1, "N": 8, "S": 2**20 * 32, "F": 0.95,
     "b": 8, "r": 4, "n": 1000, "m": 1000, "d": 256, "f": 0.1, "copies": 100, "L": 4,
     "overlap": 0.5, "gap": 0.1, "p": 0.75, "z": 1.96, "a": 0.5, "M": 100, "ip": 0.0,
+    "k": 1000, "bucket": 512, "levels": 16, "eta": 0.01, "shots": 100, "parity": 1,
 }
 
 #: slider range and scale of each symbol: (low, high, logarithmic)
@@ -53,7 +54,13 @@ SLIDERS: dict[str, tuple[float, float, bool]] = {
     "d": (2, 1e6, True), "f": (0, 1, False), "copies": (1, 1e6, True), "L": (1, 1000, True),
     "overlap": (0, 1, False), "gap": (1e-4, 1, True), "p": (0.5, 1, False), "z": (0.5, 5, False),
     "a": (0, 1, False), "M": (1, 1e6, True), "ip": (-1, 1, False),
+    "k": (1, 1e9, True), "bucket": (1, 1e6, True), "levels": (1, 1024, True),
+    "eta": (0, 1, False), "shots": (1, 1e6, True), "parity": (-1, 1, False),
 }
+
+#: grid points of the crossover scan, the same in Python and in the page (roots closer than one
+#: grid step, a factor (hi/lo)^(1/400) apart, could be missed by both alike)
+CROSSOVER_POINTS = 401
 
 #: symbols the page always offers (the issue's list), used or not
 ALWAYS = ("tau", "P", "eps", "delta", "N", "F", "b", "r")
@@ -284,7 +291,8 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
             fixed = {n: params.get(n, DEFAULTS.get(n)) for n in set(ba.symbols) | set(bb.symbols)
                      if n != topic.x}
             lo, hi, _ = SLIDERS.get(topic.x, (1e-12, 1e12, True))
-            roots = crossover(ba, bb, topic.x, bracket=(lo, hi), **fixed)
+            roots = crossover(ba, bb, topic.x, bracket=(lo, hi), points=CROSSOVER_POINTS,
+                              **fixed)
             found.append({"a": la, "b": lb, "symbol": topic.x,
                           "roots": [{"value": r.value, "method": r.method,
                                      "formula": None if r.formula is None else str(r.formula)}
@@ -627,7 +635,8 @@ def calculator_html(bounds: Mapping[str, Bound] | None = None,
             .replace("@@FORMULAS@@", formulas)
             .replace("@@BOUNDS@@", "{" + bound_table + "}")
             .replace("@@TOPICS@@", json.dumps(topic_list))
-            .replace("@@SLIDERS@@", json.dumps(sliders)))
+            .replace("@@SLIDERS@@", json.dumps(sliders))
+            .replace("@@POINTS@@", str(CROSSOVER_POINTS)))
 
 
 def _formula_section(b: Bound) -> str:
@@ -665,6 +674,7 @@ def python_crossovers(topic: Topic, params: Mapping[str, float],
             continue
         lo, hi, _ = SLIDERS.get(topic.x, (1e-12, 1e12, True))
         fixed = {n: params[n] for n in set(ba.symbols) | set(bb.symbols) if n != topic.x}
-        out[la, lb] = [r.value for r in crossover(ba, bb, topic.x, bracket=(lo, hi), **fixed)]
+        out[la, lb] = [r.value for r in crossover(ba, bb, topic.x, bracket=(lo, hi),
+                                                  points=CROSSOVER_POINTS, **fixed)]
     return out
 

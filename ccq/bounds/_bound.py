@@ -335,7 +335,7 @@ def crossover_formula(a: Bound, b: Bound, symbol: str, max_degree: int = 2) -> l
     return [r for r in roots if not isinstance(r, dict | tuple)]
 
 
-def _scan_grid(dom: sp.Set, bracket) -> np.ndarray:
+def _scan_grid(dom: sp.Set, bracket, points: int = 2001) -> np.ndarray:
     if bracket is not None:
         lo, hi = map(float, bracket)
     else:
@@ -346,19 +346,19 @@ def _scan_grid(dom: sp.Set, bracket) -> np.ndarray:
         if lo >= 0 and inf.is_finite and lo == 0:
             lo = 1e-12 * max(hi, 1.0) if hi < 1e12 else 1e-12
     if lo > 0:
-        return np.geomspace(lo, hi, 2001)
-    return np.linspace(lo, hi, 4001)
+        return np.geomspace(lo, hi, points)
+    return np.linspace(lo, hi, points)
 
 
 def crossover(a: Bound, b: Bound, symbol: str, /, *, bracket=None, exact: bool = True,
-              **values) -> list[Crossover]:
+              points: int = 2001, **values) -> list[Crossover]:
     """All points in ``bracket`` (default: the symbol's domain, clipped to [1e-12, 1e12]) where
     bounds ``a`` and ``b`` are equal as functions of ``symbol``, the other symbols fixed by
     ``values``.
 
-    Roots are found numerically (sign changes of log a - log b on a 2001-point log grid, refined
-    by ``brentq``); with ``exact`` each one that matches a root of :func:`crossover_formula` is
-    reported as exact, with its formula.
+    Roots are found numerically (sign changes of log a - log b on a ``points``-point grid,
+    log-spaced for positive brackets, refined by ``brentq``); with ``exact`` each one that
+    matches a root of :func:`crossover_formula` is reported as exact, with its formula.
 
     Examples:
         >>> tau, P = sp.symbols("tau P", positive=True)
@@ -394,7 +394,7 @@ def crossover(a: Bound, b: Bound, symbol: str, /, *, bracket=None, exact: bool =
             return np.where(both_pos, np.log(np.where(both_pos, va, 1))
                             - np.log(np.where(both_pos, vb, 1)), va - vb)
 
-    grid = _scan_grid(dom, bracket)
+    grid = _scan_grid(dom, bracket, points)
     grid = grid[_in_set(grid, dom)]
     g = gap(grid)
     roots: list[float] = []

@@ -158,9 +158,13 @@ function drawPlot(canvas, series, xname, yname, xlog, markers, current) {
   const Y = (y) => H - B - (H - T - B) * (Math.log10(y) - Math.log10(ymin)) / (Math.log10(ymax) - Math.log10(ymin));
   ctx.strokeStyle = "#999"; ctx.lineWidth = 1; ctx.strokeRect(L, T, W - L - R, H - T - B);
   ctx.fillStyle = "#333"; ctx.font = "11px sans-serif";
-  for (let e = Math.ceil(Math.log10(ymin)); e <= Math.floor(Math.log10(ymax)); e++) {
+  const e0 = Math.ceil(Math.log10(ymin)), e1 = Math.floor(Math.log10(ymax));
+  for (let e = e0; e <= e1; e++) {
     const y = Y(Math.pow(10, e)); ctx.strokeStyle = "#eee"; ctx.beginPath(); ctx.moveTo(L, y); ctx.lineTo(W - R, y); ctx.stroke();
     ctx.textAlign = "right"; ctx.fillText("1e" + e, L - 4, y + 4); ctx.textAlign = "left";
+  }
+  if (e1 - e0 < 1) {   /* less than two decades: label the ends too */
+    ctx.textAlign = "right"; ctx.fillText(fmt(ymin), L - 4, Y(ymin)); ctx.fillText(fmt(ymax), L - 4, Y(ymax) + 10); ctx.textAlign = "left";
   }
   if (xlog) {
     for (let e = Math.ceil(Math.log10(xmin)); e <= Math.floor(Math.log10(xmax)); e++) {

@@ -63,6 +63,16 @@ def test_out_of_domain_values_raise_clear_errors(values, message):
         b(**values)
 
 
+def test_closed_ends_forgive_float_round_off_but_open_ends_do_not():
+    F = sp.Symbol("F", nonnegative=True)
+    b = Bound("x.fid", F, "s", "upper", "src")                       # F in [0, 1] by name
+    assert b(F=1.0000000000000004) == pytest.approx(1.0)             # a measured fidelity
+    with pytest.raises(ValueError, match="outside"):
+        b(F=1.001)
+    with pytest.raises(ValueError, match="outside"):
+        CLASSICAL(tau=0.1, delta=1.0)                                 # delta in (0, 1): strict
+
+
 def test_strict_validation_rejects_unknown_symbols():
     with pytest.raises(ValueError, match=r"has no symbol\(s\) \['dim'\]"):
         QUANTUM.validate(strict=True, tau=0.1, P=4, delta=0.1, dim=3)

@@ -67,6 +67,11 @@ def _assumption_set(symbol: sp.Symbol) -> sp.Set:
     return sp.Reals
 
 
+#: closed ends of a domain accept values this far outside (relative to max(1, |end|)), so a
+#: measured fidelity of 1.0000000000000004 is not rejected for float round-off; open ends are strict
+CLOSED_END_TOLERANCE = 1e-9
+
+
 def _in_set(x: np.ndarray, s: sp.Set) -> np.ndarray:
     """Vectorised membership of float array ``x`` in an interval or a union of intervals."""
     if isinstance(s, sp.Union):
@@ -81,8 +86,11 @@ def _in_set(x: np.ndarray, s: sp.Set) -> np.ndarray:
     if not isinstance(s, sp.Interval):
         return np.array([bool(s.contains(sp.Float(v))) for v in x.ravel()]).reshape(x.shape)
     lo, hi = float(s.start), float(s.end)
-    ok = (x > lo) if s.left_open else (x >= lo)
-    return ok & ((x < hi) if s.right_open else (x <= hi))
+    tol = CLOSED_END_TOLERANCE
+    ok = (x > lo) if s.left_open else (x >= lo - tol * max(1.0, abs(lo)) if np.isfinite(lo)
+                                       else np.ones(x.shape, dtype=bool))
+    return ok & ((x < hi) if s.right_open else (x <= hi + tol * max(1.0, abs(hi))
+                                                if np.isfinite(hi) else True))
 
 
 def _is_traced(value) -> bool:

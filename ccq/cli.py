@@ -1,4 +1,5 @@
-"""The ``ccq`` command: reproduce the figures and claims, list what exists, evaluate bounds.
+"""The ``ccq`` command: reproduce the figures and claims, list what exists, evaluate bounds,
+and the scaling calculators (``ccq calc``, implemented in :mod:`ccq.calculator`).
 
 Experiments are discovered in ``<root>/experiments/*.py`` (each defines ``EXPERIMENT``) and
 figures in ``<root>/paper_figures/*.py`` (each defines ``REQUIRES`` and ``plot(results_dir,
@@ -195,6 +196,11 @@ def _cmd_claims(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["calc"]:           # free-form --SYMBOL VALUE options: parsed by ccq.calculator
+        from .calculator import calc_main
+
+        return calc_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="ccq",
         description="Communication complexity in distributed learning, quantum and classical.",
@@ -221,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("calculator", help="write the interactive scaling calculator (HTML)")
     p.add_argument("--out", help="output file (default paper_figures/out/calculator.html)")
     p.set_defaults(func=_cmd_calculator)
+
+    sub.add_parser("calc", help="scaling calculators: `ccq calc gapip --tau 0.01 --dim 1e9`, "
+                   "`ccq calc bound NAME s=v`, `ccq calc --html FILE` (see `ccq calc --help`)")
 
     p = sub.add_parser("claims", help="print the claims table from existing results")
     p.add_argument("--quick", action="store_true", help="read the quick results")

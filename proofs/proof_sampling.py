@@ -2,12 +2,22 @@
 
 Hoeffding: for n i.i.d. shots in [0, 1], P(mean - p >= t) <= exp(-2 n t^2). Thresholding at
 the midpoint puts each hypothesis at distance t = gap / 2, so the error is <= exp(-n gap^2 / 2),
-and n = 2 ln(1/delta) / gap^2 makes it <= delta. Checked against ``ccq.bounds.sampling``.
+and n = 2 ln(1/delta) / gap^2 makes it <= delta. Checked against ``ccq.bounds.sampling``
+(``DERIVED``: see tests/test_proofs.py).
 """
 
 import sympy as sp
 
 from ccq.bounds import sampling
+
+
+def threshold_shots():
+    n, gap, delta = sp.symbols("n gap delta", positive=True)
+    [root] = sp.solve(sp.Eq(sp.exp(-2 * n * (gap / 2) ** 2), delta), n)
+    return root
+
+
+DERIVED = {"sampling.threshold_shots": threshold_shots()}
 
 
 def test_threshold_shots_from_hoeffding():

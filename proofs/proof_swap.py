@@ -1,5 +1,6 @@
 """Derivation: the swap-test circuit accepts with probability (1 + |<a|b>|^2) / 2.
 
+``DERIVED`` holds the result (checked against ``ccq.bounds`` by ``tests/test_proofs.py``).
 We multiply out the 3-qubit circuit H(anc) . CSWAP . H(anc) symbolically on single-qubit states
 |a> = (a0, a1), |b> = (b0, b1) with arbitrary complex amplitudes (real and imaginary parts as
 real symbols) and get the exact identity P(accept) = (|a|^2 |b|^2 + |<a|b>|^2) / 2, which on unit
@@ -27,6 +28,20 @@ def acceptance_and_inner_product():
     norm_a = sp.expand((a.H * a)[0])
     norm_b = sp.expand((b.H * b)[0])
     return accept, overlap, norm_a, norm_b
+
+
+def acceptance_on_unit_vectors():
+    """The derived acceptance with both norms set to 1, in terms of the overlap |<a|b>|^2."""
+    accept, overlap, norm_a, norm_b = acceptance_and_inner_product()
+    na, nb, o = sp.symbols("norm_a norm_b overlap", nonnegative=True)
+    template = (na * nb + o) / 2
+    # the circuit's acceptance equals the template identically in the 8 real amplitudes ...
+    assert sp.simplify(accept - template.subs({na: norm_a, nb: norm_b, o: overlap})) == 0
+    # ... so on unit vectors (norm_a = norm_b = 1) it is a function of the overlap alone
+    return template.subs({na: 1, nb: 1})
+
+
+DERIVED = {"swap.acceptance": acceptance_on_unit_vectors()}
 
 
 def test_swap_acceptance_derivation_matches_bound():

@@ -16,7 +16,8 @@ def test_exact_power_law_is_recovered(a, c):
     fit = fit_power_law(x, c * x**a)
     assert fit.exponent == pytest.approx(a, abs=1e-9)
     assert fit.prefactor == pytest.approx(c, rel=1e-9)
-    assert fit.contains_exponent(a)
+    lo, hi = fit.exponent_ci  # exact data: the interval has (almost) zero width
+    assert lo - 1e-9 <= a <= hi + 1e-9
 
 
 def test_interval_covers_true_exponent_at_nominal_rate():

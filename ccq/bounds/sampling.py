@@ -15,6 +15,7 @@ hoeffding_shots = Bound(
     "(two-sided Hoeffding: P(|p_hat - p| >= eps) <= 2 exp(-2 n eps^2)).",
     "sufficient",
     "Hoeffding 1963",
+    quantity="shots",
 )
 
 hoeffding_halfwidth = Bound(
@@ -24,6 +25,7 @@ hoeffding_halfwidth = Bound(
     "expectation with probability >= 1 - delta.",
     "sufficient",
     "Hoeffding 1963",
+    quantity="error",
 )
 
 threshold_shots = Bound(
@@ -34,6 +36,7 @@ threshold_shots = Bound(
     "(one-sided Hoeffding at distance gap/2: exp(-n gap^2 / 2) <= delta).",
     "sufficient",
     "Hoeffding 1963; derived in proofs/proof_sampling.py",
+    quantity="shots",
 )
 
 wilson_halfwidth = Bound(
@@ -42,4 +45,5 @@ wilson_halfwidth = Bound(
     "Normal-approximation half-width of a confidence interval for a Bernoulli mean.",
     "exact",
     "textbook",
+    quantity="error",
 )

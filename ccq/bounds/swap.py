@@ -14,4 +14,5 @@ acceptance = Bound(
     "The swap test accepts with probability (1 + |<psi|phi>|^2) / 2.",
     "exact",
     "Buhrman-Cleve-Watrous-de Wolf 2001 (quant-ph/0102001); derived in proofs/proof_swap.py",
+    quantity="probability",
 )

@@ -12,6 +12,9 @@ a reconstruction of arXiv 2606.20344 (seed 000/001), not the paper's text.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import sympy as sp
 
 from . import ae
@@ -153,3 +156,33 @@ classical_lower = Bound(
     "lower",
     "Chakrabarti-Regev 2011 (arXiv 1009.3460); Sherstov 2011",
 )
+
+
+def crossover_tau(P: int, delta: float = 0.05) -> float:
+    """Largest tau at which ``gapip.ae_qubits`` <= the cheaper of ``gapip.simhash_bits`` and
+    ``P * ceil(gapip.exact_entry_bits)``; ``nan`` if canonical AE never wins at this P.
+
+    At fixed P AE wins only inside a window of tau (for tiny tau, sending g exactly is cheaper
+    again); this returns the window's upper edge, by a scan of log tau and bisection.
+
+    Examples:
+        >>> 1e-3 < crossover_tau(2**20) < 1e-2
+        True
+    """
+    def gap(t):
+        classical_bits = min(simhash_bits(tau=t, delta=delta),
+                             P * math.ceil(exact_entry_bits(P=P, tau=t)))
+        return math.log(ae_qubits(tau=t, P=P, delta=delta) / classical_bits)
+
+    grid = np.logspace(-0.01, -8, 800)
+    wins = [t for t in grid if gap(t) <= 0]
+    if not wins:
+        return float("nan")
+    lo, hi = math.log(wins[0]), math.log(wins[0]) + 0.0101 * math.log(10)
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        if gap(math.exp(mid)) <= 0:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp(lo)

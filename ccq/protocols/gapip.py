@@ -163,9 +163,9 @@ class GapIP:
         ``c`` may be traced (vmap over instances or trials); P only matters for ``exact``.
 
         Examples:
-            >>> proto = gapip("ae", 0.2)
-            >>> int(proto.sample_overlap(jax.random.key(0), 0.2))
-            1
+            >>> proto = gapip("ae", 0.2)    # sample_overlap(key, c) draws from exactly this law
+            >>> proto.error(0.2) < 1e-4
+            True
         """
         c = jnp.asarray(c, jnp.float32)
         if self.method == "swap":

@@ -12,6 +12,7 @@ float32 rounding, about 1e-7 relative).
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -46,6 +47,11 @@ def dense_pair(key, P: int, c: float):
         (-0.1, 1.0)
     """
     P, c = _check(key, P, c)
+    return _dense(key, c, P)
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def _dense(key, c, P):
     kg, kw = jax.random.split(key)
     g = jax.random.normal(kg, (P,))
     g = g / jnp.linalg.norm(g)
@@ -62,6 +68,11 @@ def sparse_pair(key, P: int, c: float, support: int = 2):
     """
     P, c = _check(key, P, c)
     support = check_int(support, "support", minimum=2, maximum=P)
+    return _sparse(key, c, P, support)
+
+
+@functools.partial(jax.jit, static_argnums=(2, 3))
+def _sparse(key, c, P, support):
     kidx, kg, kw = jax.random.split(key, 3)
     idx = jax.random.choice(kidx, P, (support,), replace=False)
     gs = jax.random.normal(kg, (support,))
@@ -98,12 +109,18 @@ def gap_hamming_pair(key, n: int, c: float):
     n = check_int(n, "n", minimum=1)
     c = check_in_interval(c, "c", -1.0, 1.0, closed="both")
     d = round(n * (1 - c) / 2)
+    g, h = _gap_hamming(key, d, n)
+    return g, h, 1 - 2 * d / n
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def _gap_hamming(key, d, n):
     kx, kflip = jax.random.split(key)
     x = jnp.where(jax.random.bernoulli(kx, 0.5, (n,)), 1.0, -1.0)
-    flip = jnp.zeros(n).at[jax.random.permutation(kflip, n)[:d]].set(1.0)
+    flip = (jax.random.permutation(kflip, n) < d).astype(jnp.float32)   # d random positions
     y = x * (1 - 2 * flip)
     s = 1 / math.sqrt(n)
-    return x * s, y * s, 1 - 2 * d / n
+    return x * s, y * s
 
 
 def pair(key, P: int, c: float, kind: str = "dense"):

@@ -25,7 +25,7 @@ def plot(results_dir, out_dir):
     rows = load_results(results_dir / "gapip_scaling.csv")
     taus = sorted({r["tau"] for r in rows})
     tau = TAU_REF if TAU_REF in taus else taus[0]
-    fig, (ax,) = new_figure(width=6.2, height=4.4)
+    fig, (ax,) = new_figure(width=8.4, height=4.4)
     for method, (color, marker, label) in STYLE.items():
         sub = sorted((r for r in rows if r["method"] == method and r["tau"] == tau
                       and r["budget"] > 0), key=lambda r: r["P"])
@@ -42,7 +42,7 @@ def plot(results_dir, out_dir):
     ax.set_xlabel("dimension P (entries of g)")
     ax.set_ylabel("communication for error $\\leq 0.05$ (qubits or bits)")
     ax.set_title(f"GapIP$_\\tau$ at $\\tau$ = {tau:g}")
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return save(fig, out_dir, "gapip_dimension")
 
 

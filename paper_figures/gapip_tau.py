@@ -30,7 +30,7 @@ STYLE = {"ae": (QUANTUM, "o", "canonical AE (qubits)"),
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "gapip_scaling.csv")
     P = P_REF if any(r["P"] == P_REF for r in rows) else max(r["P"] for r in rows)
-    fig, (ax,) = new_figure(width=6.2, height=4.4)
+    fig, (ax,) = new_figure(width=8.4, height=4.4)
     for method, (color, marker, label) in STYLE.items():
         sub = sorted((r for r in rows if r["method"] == method and r["P"] == P
                       and r["budget"] > 0), key=lambda r: r["tau"])
@@ -50,8 +50,8 @@ def plot(results_dir, out_dir):
               ls=":", lw=1.5, label=r"classical lower $\min(\tau^{-2}, P)$ (const. 1)")
     ax.set_xlabel(r"inverse margin $1/\tau$")
     ax.set_ylabel("communication for error $\\leq 0.05$ (qubits or bits)")
-    ax.set_title(f"GapIP$_\\tau$ at P = 2^{int(np.log2(P))}")
-    ax.legend(fontsize=7, ncol=2, loc="upper left")
+    ax.set_title(f"GapIP$_\\tau$ at $P = 2^{{{int(np.log2(P))}}}$")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     return save(fig, out_dir, "gapip_tau")
 
 

@@ -92,7 +92,7 @@ ae_qubits = Bound(
 mlae_max_power = Bound(
     "gapip.mlae_max_power",
     3 * sp.sqrt(2 * sp.log(1 / delta)) / (8 * tau * sp.sqrt(shots)),
-    "Largest Grover power M of maximum-likelihood AE (powers 0, 1, 2, 4, ..., M, `shots` "
+    "Largest Grover power M of maximum-likelihood AE (powers 0 and M, M/2, ..., 1, `shots` "
     "shots each) at which the asymptotic Cramer-Rao width of the estimate of phi = "
     "arccos<u,v> times the Gaussian tail factor sqrt(2 log 1/delta) equals the margin tau/sqrt3 "
     "in phi. Asymptotic (Fisher information 4 shots sum (2m+1)^2 ~ (64/3) shots M^2), not a "

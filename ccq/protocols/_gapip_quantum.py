@@ -134,19 +134,21 @@ def ae_decisions(M: int, tau: float):
 
 
 def mlae_schedule(max_power: int) -> tuple[int, ...]:
-    """Grover powers 0, 1, 2, 4, ... below ``max_power``, then ``max_power`` itself.
+    """Grover powers 0 and floor(M / 2^i) for i = 0, 1, ... (while >= 1), increasing.
+
+    For M a power of two this is the exponential schedule 0, 1, 2, 4, ..., M of Suzuki et al.;
+    every M has floor(log2 M) + 2 levels, so the cost and the error move smoothly with M.
 
     Examples:
-        >>> mlae_schedule(6)
-        (0, 1, 2, 4, 6)
+        >>> mlae_schedule(6), mlae_schedule(8)
+        ((0, 1, 3, 6), (0, 1, 2, 4, 8))
     """
     powers = [0]
-    p = 1
-    while p < max_power:
+    p = max_power
+    while p >= 1:
         powers.append(p)
-        p *= 2
-    powers.append(max_power)
-    return tuple(powers)
+        p //= 2
+    return tuple(sorted(powers))
 
 
 def mlae_probabilities(c, schedule, xp=np):

@@ -11,9 +11,10 @@ swap     Alice sends k copies of u; Bob swap-tests each against v  one-way A->B 
 ae       canonical amplitude estimation on Q = R_u R_v; the        interactive  Grover
          M-dim control register travels with the message; r runs                applications M
          in parallel, majority vote
-mlae     maximum-likelihood AE (control-free): Bob sends v, Grover interactive  largest Grover
-         powers 0, 1, 2, 4, ..., M, `shots_per_power` shots each;               power M
-         Alice projects onto u; likelihood maximised on a grid
+mlae     maximum-likelihood AE (control-free): Bob sends v;    interactive  largest Grover
+         Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down),                power M
+         `shots_per_power` shots each; Alice projects onto u;
+         the likelihood is maximised on a grid
 simhash  k shared Gaussian hyperplanes, Alice sends sign bits      one-way,     sign bits k
                                                                    public coin
 jl       k Gaussian projections, b-bit dithered entries            one-way,     rows k
@@ -188,7 +189,7 @@ class GapIP:
     def _swap_decide(self, key, p):
         k = self.budget
         threshold = math.ceil(k * (1 + _q.a_mid(self.tau)) / 2 - 1e-12)
-        accepts = jax.random.binomial(key, k, p)
+        accepts = _classical.binomial(key, k, p)
         return jnp.where(accepts >= threshold, 1, -1)
 
     def _ae_decide(self, key, probs):

@@ -96,16 +96,20 @@ def _mlae_sampler(tau: float, trials: int, m_max: int, shots: int):
     Same schedule and decision rule as the protocol; only the likelihood grid is the finer
     one of m_max (the maximiser moves by less than the grid spacing)."""
     cs, truth = _signs(tau)
-    slots = len(q.mlae_schedule(m_max))
+    slots = m_max.bit_length() + 2          # >= len(q.mlae_schedule(M)) for every M <= m_max
     grid, aligned = q.mlae_grid(m_max, tau)
     grid = jnp.asarray(grid, jnp.float32)
     aligned = jnp.asarray(aligned)
 
     def schedule(M):
-        # slot 0: power 0; slot i >= 1: floor(M / 2^(i-1)) while >= 1 (q.mlae_schedule, padded)
+        # slot 0: power 0; slot i >= 1: floor(M / 2^(i-1)) while >= 1, +1 if 1 mod 3, repeats
+        # masked (q.mlae_schedule, padded to a fixed number of slots)
         i = jnp.arange(slots)
-        powers = jnp.where(i == 0, 0, M // 2 ** jnp.maximum(i - 1, 0))
-        return powers.astype(jnp.float32), (i == 0) | (powers >= 1)
+        raw = jnp.where(i == 0, 0, M // 2 ** jnp.maximum(i - 1, 0))
+        powers = jnp.where((raw >= 1) & (raw % 3 == 1), raw + 1, raw)
+        previous = jnp.concatenate([jnp.array([-1]), powers[:-1]])
+        used = (i == 0) | ((raw >= 1) & (powers != previous))
+        return powers.astype(jnp.float32), used
 
     def one(key, c, M):
         powers, used = schedule(M)

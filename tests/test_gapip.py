@@ -184,8 +184,8 @@ def test_costs_are_exact_and_match_the_bounds():
     # the bound at real-valued M and r; the protocol rounds M up and r up to an odd integer
     assert ae.cost(P).qubits <= bounds.ae_qubits(tau=tau, P=P, delta=delta) * (17 / 15.5) * 1.01
     mlae = ccq.gapip("mlae", tau, delta, budget=6, shots_per_power=3)
-    # powers 0, 1, 3, 6: messages 1 + 3 + 7 + 13 = 24 per shot
-    assert mlae.cost(P) == ccq.Cost(qubits=3 * 24 * n1, rounds=13)
+    # powers 0, 2, 3, 6: messages 1 + 5 + 7 + 13 = 26 per shot
+    assert mlae.cost(P) == ccq.Cost(qubits=3 * 26 * n1, rounds=13)
     sh = ccq.gapip("simhash", tau, delta)
     assert sh.cost(P) == ccq.Cost(bits=sh.budget, rounds=1) and sh.budget % 2 == 1
     jl = ccq.gapip("jl", tau, delta, bits=3)

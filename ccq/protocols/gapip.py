@@ -12,7 +12,8 @@ ae       canonical amplitude estimation on Q = R_u R_v; the        interactive  
          M-dim control register travels with the message; r runs                applications M
          in parallel, majority vote
 mlae     maximum-likelihood AE (control-free): Bob sends v;    interactive  largest Grover
-         Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down),                power M
+         Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down,                 power M
+         +1 if = 1 mod 3, see _gapip_quantum.mlae_schedule),
          `shots_per_power` shots each; Alice projects onto u;
          the likelihood is maximised on a grid
 simhash  k shared Gaussian hyperplanes, Alice sends sign bits      one-way,     sign bits k
@@ -115,7 +116,8 @@ class GapIP:
         if self.method == "mlae":
             schedule = _q.mlae_schedule(k)
             messages = sum(1 + 2 * m for m in schedule)
-            return Cost(qubits=self.shots_per_power * messages * n1, rounds=1 + 2 * k)
+            return Cost(qubits=self.shots_per_power * messages * n1,
+                        rounds=1 + 2 * max(schedule))
         if self.method == "simhash":
             return Cost(bits=k, rounds=1)
         if self.method == "jl":

@@ -197,8 +197,10 @@ class GapIP:
     def _ae_decide(self, key, probs):
         r = self.repetitions
         table = jnp.asarray(_q.ae_decisions(self.budget, self.tau))
-        logits = jnp.log(jnp.maximum(probs, 0.0))
-        k = jax.random.categorical(key, logits, shape=(r,))
+        # inverse-CDF sampling: r uniforms instead of r x M Gumbel draws
+        cdf = jnp.cumsum(jnp.maximum(probs, 0.0))
+        u = jax.random.uniform(key, (r,)) * cdf[-1]
+        k = jnp.minimum(jnp.searchsorted(cdf, u, side="right"), self.budget - 1)
         return jnp.where(jnp.sum(table[k] == 1) > r / 2, 1, -1)
 
     def _mlae_decide(self, key, probs):

@@ -286,18 +286,36 @@ def test_sparse_and_gap_hamming_instances():
 # ---------------------------------------------------------------- scaling properties
 
 
-def min_budget(method, tau):
+def min_budget(method, tau, delta=0.2):
+    """Smallest budget b whose exact worst-case error is <= delta for every budget in [b, 2b].
+
+    The AE error is not monotone in M (Fejer-kernel side lobes move across the threshold), so
+    the plain first-crossing budget jumps by up to ~50% between neighbouring tau; requiring the
+    error to stay below delta up to 2b gives a well-defined minimal budget (exact, no sampling).
+    """
+    lo = 2 if method == "ae" else 1
+    cache = {}
+
     def err(b):
-        proto = ccq.gapip(method, tau, budget=max(b, 2), repetitions=1 if method == "ae" else None)
-        return max(proto.error(tau), proto.error(-tau))
-    return minimal_budget(err, 0.2, lo=2 if method == "ae" else 1)
+        if b not in cache:
+            proto = ccq.gapip(method, tau, budget=b,
+                              repetitions=1 if method == "ae" else None)
+            cache[b] = max(proto.error(tau), proto.error(-tau))
+        return cache[b]
+
+    b = minimal_budget(err, delta, lo=lo)
+    while True:
+        bad = [m for m in range(b, 2 * b + 1) if err(m) > delta]
+        if not bad:
+            return b
+        b = bad[-1] + 1
 
 
-@given(st.floats(0.005, 0.1))
+@given(st.floats(0.02, 0.1))
 @settings(max_examples=8)
 def test_halving_tau_doubles_ae_and_quadruples_simhash(tau):
-    """Accepted ranges: AE ratio in [1.4, 2.9] (Heisenberg: 2; the Fejer-kernel staircase moves
-    single points), SimHash ratio in [3.3, 4.8] (tau^-2: 4; asin(tau) ~ tau)."""
+    """Accepted ranges: AE ratio in [1.4, 2.9] (Heisenberg: 2, with integer budgets),
+    SimHash ratio in [3.3, 4.8] (tau^-2: 4; asin(tau) ~ tau)."""
     ratio_ae = min_budget("ae", tau / 2) / min_budget("ae", tau)
     ratio_sh = min_budget("simhash", tau / 2) / min_budget("simhash", tau)
     assert 1.4 <= ratio_ae <= 2.9, ratio_ae

@@ -156,7 +156,7 @@ def search(key, c: Config):
     method, tau, delta = c.method, c.tau, c.delta
     default = ccq.gapip(method, tau, delta)
     if method == "exact":
-        return None, 0.0, float("nan"), 0
+        return None, 0.0, float("nan"), -1
     if method in ("swap", "ae", "simhash"):
         lo = 2 if method == "ae" else 1
         budget = minimal_budget(lambda b: _exact_error(method, tau, delta, b), delta, lo=lo)

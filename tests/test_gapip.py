@@ -347,3 +347,16 @@ def test_measured_minimal_budgets_respect_the_bounds(tau):
 def test_every_method_has_a_default():
     for method in METHODS:
         assert ccq.gapip(method, 0.1).budget_for(1024) >= 1
+
+
+def test_chunked_binomial_is_exact_at_the_ends_and_unbiased_at_large_n():
+    n = 3 * classical.BINOMIAL_CHUNK + 5
+    assert int(classical.binomial(jax.random.key(0), n, 1.0)) == n
+    assert int(classical.binomial(jax.random.key(0), n, 0.0)) == 0
+    draws = 4000
+    x = np.asarray(jax.jit(jax.vmap(lambda k: classical.binomial(k, 10**6, 0.6)))(
+        jax.random.split(jax.random.key(1), draws)), float)
+    sd = math.sqrt(10**6 * 0.6 * 0.4)
+    # mean within 5.3 standard errors (two-sided normal tail 1e-7); variance within 15%
+    assert abs(x.mean() - 6e5) <= 5.3 * sd / math.sqrt(draws)
+    assert abs(x.var() / sd**2 - 1) < 0.15

@@ -17,9 +17,10 @@ import math
 
 from .._core import Cost, check_int
 
-__all__ = ["LINKS", "PHASES", "RingCost", "ring_cost"]
+__all__ = ["CODES", "LINKS", "PHASES", "RingCost", "ring_cost"]
 
 LINKS = ("classical", "superdense")
+CODES = ("none", "parity", "repetition3")
 PHASES = ("allreduce", "reduce_scatter", "all_gather")
 
 
@@ -33,12 +34,20 @@ class RingCost:
         steps: sequential steps on the critical path.
         ebit_distribution_qubits: offline qubit transmissions per link that distributed the
             consumed ebits (0 for classical links).
+        side: side information per link outside the payload (the fixed-point scale exchange
+            of the collective's quantised links; zero from :func:`ring_cost`).
     """
 
     per_link: Cost
     per_step: Cost
     steps: int
     ebit_distribution_qubits: int
+    side: Cost = Cost()
+
+    @property
+    def total(self) -> Cost:
+        """Payload plus side information, one after the other."""
+        return self.per_link + self.side
 
     @property
     def lifetime_channel_uses(self) -> int:
@@ -47,7 +56,8 @@ class RingCost:
 
 
 def ring_cost(n_workers: int, payload_bits: int, link: str = "classical",
-              phase: str = "allreduce") -> RingCost:
+              phase: str = "allreduce", *, code: str = "none",
+              bits_per_entry: int | None = None) -> RingCost:
     """Per-directed-link cost of a ring collective.
 
     Args:
@@ -57,12 +67,18 @@ def ring_cost(n_workers: int, payload_bits: int, link: str = "classical",
             N - 1 other blocks, so all-gather payloads grow with N).
         link: ``"classical"`` or ``"superdense"``.
         phase: ``"allreduce"``, ``"reduce_scatter"`` or ``"all_gather"``.
+        code: symbol code of a superdense link: ``"none"``; ``"parity"`` (one check symbol
+            per ``bits_per_entry``-bit word, which must then be given and even);
+            ``"repetition3"`` (every symbol three times).
+        bits_per_entry: word size b for the parity code.
 
     Examples:
         >>> ring_cost(4, 1024).per_link
         Cost(qubits=0, bits=1536, ebits=0, rounds=6)
         >>> ring_cost(4, 1024, "superdense").per_link
         Cost(qubits=768, bits=0, ebits=768, rounds=6)
+        >>> ring_cost(4, 1024, "superdense", code="parity", bits_per_entry=16).per_link
+        Cost(qubits=864, bits=0, ebits=864, rounds=6)
     """
     n = check_int(n_workers, "n_workers", minimum=1)
     s = check_int(payload_bits, "payload_bits", minimum=0)
@@ -70,6 +86,17 @@ def ring_cost(n_workers: int, payload_bits: int, link: str = "classical",
         raise ValueError(f"link must be one of {LINKS}, got {link!r}")
     if phase not in PHASES:
         raise ValueError(f"phase must be one of {PHASES}, got {phase!r}")
+    if code not in CODES:
+        raise ValueError(f"code must be one of {CODES}, got {code!r}")
+    if code != "none" and link != "superdense":
+        raise ValueError(f"codes apply to superdense links only, got code={code!r} with "
+                         f"link={link!r}")
+    if code == "parity":
+        if bits_per_entry is None:
+            raise ValueError("the parity code needs bits_per_entry (one check symbol per word)")
+        b = check_int(bits_per_entry, "bits_per_entry", minimum=2)
+        if b % 2:
+            raise ValueError(f"bits_per_entry must be even for the parity code, got {b}")
     if n == 1:
         return RingCost(Cost(), Cost(), 0, 0)
     chunk = s if phase == "all_gather" else math.ceil(s / n)
@@ -79,6 +106,10 @@ def ring_cost(n_workers: int, payload_bits: int, link: str = "classical",
         distribution = 0
     else:
         symbols = math.ceil(chunk / 2)  # two bits per qubit; an odd bit is padded
+        if code == "parity":
+            symbols = math.ceil(chunk / b) * (b // 2 + 1)
+        elif code == "repetition3":
+            symbols *= 3
         step = Cost(qubits=symbols, ebits=symbols, rounds=1)
         distribution = symbols * steps
     return RingCost(step.repeat_sequential(steps), step, steps, distribution)

@@ -32,9 +32,13 @@ def _check(key, P, c):
 
 
 def _complete(g, w, c):
-    """h = c g + sqrt(1 - c^2) w_perp, w_perp the unit part of w orthogonal to g."""
-    w = w - jnp.dot(g, w) * g
-    w = w / jnp.linalg.norm(w)
+    """h = c g + sqrt(1 - c^2) w_perp, w_perp the unit part of w orthogonal to g.
+
+    Gram-Schmidt is applied twice ("twice is enough"): once loses float32 orthogonality when
+    w is nearly parallel to g (measured: <g,h> off by 5e-6 in 2 dimensions)."""
+    for _ in range(2):
+        w = w - jnp.dot(g, w) * g
+        w = w / jnp.linalg.norm(w)
     return c * g + jnp.sqrt(1 - c**2) * w
 
 

@@ -1,0 +1,188 @@
+"""GapIP_tau: deciding the sign of <g, h> under the promise |<g, h>| >= tau, quantum and classical.
+
+Symbols: ``tau`` (margin), ``P`` (dimension), ``delta`` (error probability), ``b`` (bits per
+transmitted entry), ``shots`` (shots per Grover power of maximum-likelihood AE).
+
+Every quantum method works on the augmented states u = (|0>|0^n> + |1>|g>)/sqrt 2 (and v for
+h) of 1 + n qubits, n = ceil(log2 P), whose overlap a = <u, v>^2 = ((1 + <g,h>)/2)^2 moves by
+exactly tau between the two promised cases (a_+ - a_- = tau) and is thresholded at the
+midpoint a_mid = (1 + tau^2)/4, tau/2 from either side. See docs/gapip.md; the protocols are
+a reconstruction of arXiv 2606.20344 (seed 000/001), not the paper's text.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from . import ae
+from ._bound import Bound
+
+tau, P, delta, b, shots = sp.symbols("tau P delta b shots", positive=True)
+
+register_qubits = 1 + sp.ceiling(sp.log(P, 2))
+
+overlap_gap = Bound(
+    "gapip.overlap_gap",
+    ((1 + tau) / 2) ** 2 - ((1 - tau) / 2) ** 2,
+    "The augmented overlaps a = ((1 + <g,h>)/2)^2 at <g,h> = +tau and -tau differ by tau.",
+    "exact",
+    "derived in proofs/proof_gapip.py",
+)
+
+swap_shots = Bound(
+    "gapip.swap_shots",
+    8 * sp.log(1 / delta) / tau**2,
+    "Swap tests (one-way: Alice sends copies of u, Bob tests each against v) that decide "
+    "GapIP_tau with error <= delta by thresholding the acceptance rate at the midpoint: the "
+    "acceptance probabilities (1 + a)/2 differ by tau/2 (sampling.threshold_shots, gap tau/2).",
+    "sufficient",
+    "Buhrman-Cleve-Watrous-de Wolf 2001 + Hoeffding; derived in proofs/proof_gapip.py",
+)
+
+swap_qubits = Bound(
+    "gapip.swap_qubits",
+    swap_shots.expr * register_qubits,
+    "Qubits of the one-way swap-test protocol: gapip.swap_shots copies of the (1 + n)-qubit "
+    "state u, one round. Theta(tau^-2 log P): no better than SimHash's tau^-2 bits.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+)
+
+ae_queries = Bound(
+    "gapip.ae_queries",
+    ae.queries.expr.subs(ae.eps, tau / 2),
+    "Grover applications M = ae.queries(eps = tau/2) per canonical-AE run: the estimate of a "
+    "lands on the right side of a_mid with probability >= 8/pi^2.",
+    "sufficient",
+    "Brassard-Hoyer-Mosca-Tapp 2002; derived in proofs/proof_gapip.py",
+)
+
+ae_repetitions = Bound(
+    "gapip.ae_repetitions",
+    ae.median_repetitions.expr,
+    "Parallel canonical-AE runs whose majority vote errs with probability <= delta.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+)
+
+ae_rounds = Bound(
+    "gapip.ae_rounds",
+    2 * (ae_queries.expr - 1),
+    "Sequential messages of canonical AE: each of the M - 1 Grover applications Q = R_u R_v "
+    "sends the register Alice -> Bob and back (runs are parallel, so rounds do not grow with "
+    "the repetitions): O(1/tau) rounds, interactive.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+)
+
+ae_qubits = Bound(
+    "gapip.ae_qubits",
+    ae_repetitions.expr * ae_rounds.expr
+    * (sp.ceiling(sp.log(ae_queries.expr, 2)) + register_qubits),
+    "Qubits of canonical AE: repetitions x rounds x (control register ceil(log2 M) + message "
+    "register 1 + n) -- O(tau^-1 log(1/tau) log(1/delta) log P) up to the log(1/tau) of the "
+    "travelling control register.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+)
+
+mlae_max_power = Bound(
+    "gapip.mlae_max_power",
+    3 * sp.sqrt(2 * sp.log(1 / delta)) / (8 * tau * sp.sqrt(shots)),
+    "Largest Grover power M of maximum-likelihood AE (powers 0 and M, M/2, ..., 1, `shots` "
+    "shots each) at which the asymptotic Cramer-Rao width of the estimate of phi = "
+    "arccos<u,v> times the Gaussian tail factor sqrt(2 log 1/delta) equals the margin tau/sqrt3 "
+    "in phi. Asymptotic (Fisher information 4 shots sum (2m+1)^2 ~ (64/3) shots M^2), not a "
+    "finite-sample guarantee: ccq measures the real requirement.",
+    "sufficient",
+    "Suzuki et al. 2020 (arXiv 1904.10246); derived in proofs/proof_gapip.py",
+)
+
+simhash_bits = Bound(
+    "gapip.simhash_bits",
+    sp.pi**2 * sp.log(1 / delta) / (2 * sp.asin(tau) ** 2),
+    "SimHash sign bits (public coins, one-way) that decide GapIP_tau with error <= delta by "
+    "majority of agreements: agreement probability 1/2 +- asin(tau)/pi "
+    "(sampling.threshold_shots with gap 2 asin(tau)/pi). Theta(tau^-2 log 1/delta).",
+    "sufficient",
+    "Charikar 2002 + Hoeffding; derived in proofs/proof_gapip.py",
+)
+
+jl_rows = Bound(
+    "gapip.jl_rows",
+    2 * sp.log(4 / delta) / (tau**2 / 2 - tau**3 / 3),
+    "Rows k of a Gaussian (JL) sketch such that <Rg, Rh>/k is within tau of <g,h> with "
+    "probability >= 1 - delta (Dasgupta-Gupta norm concentration for g + h and g - h, "
+    "polarisation). Stated for unquantised entries; ccq sends b-bit dithered entries and "
+    "measures the effect.",
+    "sufficient",
+    "Dasgupta-Gupta 2003; derived in proofs/proof_gapip.py",
+)
+
+jl_bits = Bound(
+    "gapip.jl_bits",
+    b * jl_rows.expr,
+    "Bits of the JL sketch protocol: gapip.jl_rows entries at b bits each, one-way.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+)
+
+exact_entry_bits = Bound(
+    "gapip.exact_entry_bits",
+    sp.log(1 + sp.sqrt(P) / tau, 2),
+    "Bits per entry above which rounding g to a uniform grid of 2^b levels on [-1, 1] moves "
+    "<g, h> by less than tau (error sqrt(P)/(2^b - 1)), so the exact protocol never errs.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+)
+
+exact_bits = Bound(
+    "gapip.exact_bits",
+    P * b,
+    "Bits of sending all P entries of g at b bits each (one-way, deterministic).",
+    "exact",
+    "cost model",
+)
+
+classical_lower = Bound(
+    "gapip.classical_lower",
+    sp.Min(1 / tau**2, P),
+    "Any classical protocol for GapIP_tau with error <= 1/3 communicates Omega(min(tau^-2, P)) "
+    "bits, even interactive and with public coins (reduction from Gap-Hamming-Distance with "
+    "n = 4/tau^2, g = x/sqrt(n)); the constant is not given.",
+    "lower",
+    "Chakrabarti-Regev 2011 (arXiv 1009.3460); Sherstov 2011",
+)
+
+
+def crossover_tau(P: int, delta: float = 0.05) -> float:
+    """Largest tau at which ``gapip.ae_qubits`` <= the cheaper of ``gapip.simhash_bits`` and
+    ``P * ceil(gapip.exact_entry_bits)``; ``nan`` if canonical AE never wins at this P.
+
+    At fixed P AE wins only inside a window of tau (for tiny tau, sending g exactly is cheaper
+    again); this returns the window's upper edge, by a scan of log tau and bisection.
+
+    Examples:
+        >>> 1e-3 < crossover_tau(2**20) < 1e-2
+        True
+    """
+    def gap(t):
+        classical_bits = min(simhash_bits(tau=t, delta=delta),
+                             P * math.ceil(exact_entry_bits(P=P, tau=t)))
+        return math.log(ae_qubits(tau=t, P=P, delta=delta) / classical_bits)
+
+    grid = np.logspace(-0.01, -8, 800)
+    wins = [t for t in grid if gap(t) <= 0]
+    if not wins:
+        return float("nan")
+    lo, hi = math.log(wins[0]), math.log(wins[0]) + 0.0101 * math.log(10)
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        if gap(math.exp(mid)) <= 0:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp(lo)

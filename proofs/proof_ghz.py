@@ -17,6 +17,9 @@
    (The older case split -- either the tested half carries f/2, or Hoeffding without
    replacement at distance f/4 -- gives exp(-m f/2) + exp(-m f^2/8), which is
    ghz.verification_eps_hoeffding.)
+4. Copies: 2m with exp(-m f / 2) = eps. Leakage: Winter's continuity bound at distance sqrt(2 eta).
+
+``DERIVED`` holds the results (checked against ``ccq.bounds`` by ``tests/test_proofs.py``).
 """
 
 import itertools
@@ -24,6 +27,64 @@ import itertools
 import sympy as sp
 
 from ccq.bounds import ghz
+
+F = sp.Symbol("F", nonnegative=True)
+eta = sp.Symbol("eta", nonnegative=True)
+m = sp.Symbol("m", positive=True, integer=True)
+f, eps = sp.symbols("f eps", positive=True)
+d = sp.Symbol("d", positive=True, integer=True)
+
+
+def pass_upper():
+    """pass = (Tr Pi_Z rho + Tr Pi_X rho)/2 <= Tr((I + G) rho)/2, and Tr(G rho) = F."""
+    return (1 + F) / 2
+
+
+def copy_trace_distance():
+    """Fidelity from the test (eta >= (1 - F)/2), then the trace distance sqrt(1 - F)."""
+    [f_min] = sp.solve(sp.Eq(eta, (1 - F) / 2), F)
+    return sp.sqrt(1 - f_min)
+
+
+def verification_eps():
+    """P(accept) <= prod_j E[2^-Y_j] = prod_j (1 - eta_j/2) <= exp(-sum_j eta_j / 2), sum >= m f."""
+    eta_j, total, x = sp.symbols("eta_j A x", nonnegative=True)
+    half = sp.Rational(1, 2)
+    expected_half_power = eta_j * half**1 + (1 - eta_j) * half**0    # Y_j ~ Bernoulli(eta_j)
+    assert sp.simplify(expected_half_power - (1 - eta_j / 2)) == 0
+    # 1 - x <= exp(-x) for x >= 0: equal at 0, and the gap's derivative 1 - exp(-x) is >= 0
+    gap = sp.exp(-x) - (1 - x)
+    assert gap.subs(x, 0) == 0 and sp.diff(gap, x) == 1 - sp.exp(-x)
+    # so prod_j (1 - eta_j/2) <= exp(-A/2) with A = sum_j eta_j, and A >= m f on failure
+    return sp.exp(-total / 2).subs(total, m * f)
+
+
+def verification_eps_hoeffding():
+    tested_bad = sp.exp(-m * (f / 2))               # the tested half carries f/2
+    unlucky_split = sp.exp(-2 * m * (f / 4) ** 2)   # Hoeffding without replacement at f/4
+    return tested_bad + unlucky_split
+
+
+def verification_copies():
+    used = sp.Symbol("used", positive=True)
+    [solved] = sp.solve(sp.Eq(verification_eps().subs(m, used), eps), used)
+    return 2 * solved                               # 2m copies: m tested, m used
+
+
+def leakage_bits():
+    D = copy_trace_distance()
+    h = lambda p: -p * sp.log(p, 2) - (1 - p) * sp.log(1 - p, 2)  # noqa: E731
+    return D * sp.log(d, 2) + (1 + D) * h(D / (1 + D))       # Winter's cq continuity at D
+
+
+DERIVED = {
+    "ghz.pass_upper": pass_upper(),
+    "ghz.copy_trace_distance": copy_trace_distance(),
+    "ghz.verification_eps": verification_eps(),
+    "ghz.verification_eps_hoeffding": verification_eps_hoeffding(),
+    "ghz.verification_copies": verification_copies(),
+    "ghz.leakage_bits": leakage_bits(),
+}
 
 
 def _projectors(n, d):

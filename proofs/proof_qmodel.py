@@ -10,6 +10,10 @@
   2 (-1)^s [k_t = k] has w = 4.
 * SimHash: a bit agrees with probability 1 - angle/pi; margin |cos angle| >= tau gives a bias
   >= arcsin(tau)/pi >= tau/pi; a majority vote errs with prob <= exp(-2 k (tau/pi)^2).
+* Totals: qubits per shot times shots (inference); messages per copy-set times (log2 N + 1)
+  qubits times copies with the union bound over all L N phases (gradient).
+
+``DERIVED`` holds the results (checked against ``ccq.bounds`` by ``tests/test_proofs.py``).
 """
 
 import math
@@ -18,12 +22,61 @@ import sympy as sp
 
 from ccq.bounds import qmodel
 
+L, N, P = sp.symbols("L N P", positive=True, integer=True)
+eps, delta, tau = sp.symbols("eps delta tau", positive=True)
+
 
 def _hoeffding_budget(width, eps, target):
     n = sp.Symbol("n", positive=True)
     solved = sp.solve(sp.Eq(target * sp.exp(-2 * n * eps**2 / width**2), 1), n)
     assert len(solved) == 1
     return solved[0]
+
+
+def forward_messages():
+    layer = sp.Symbol("l", positive=True, integer=True)
+    return sp.summation(2, (layer, 1, L))           # to Bob after A_l, back after B_l
+
+
+def inference_shots():
+    return _hoeffding_budget(2, eps, 2 / delta)     # +-1 shots, two-sided
+
+
+def paramshift_copies():
+    return 2 * P * _hoeffding_budget(2, eps, 2 * P / delta)   # 2P shifted circuits, union bound
+
+
+def mass_copies(params=P):
+    return _hoeffding_budget(4, eps, 2 * params / delta)      # terms in [-2, 2], union bound
+
+
+def mass_messages_all_layers():
+    layer = sp.Symbol("l", positive=True, integer=True)
+    per_test = (2 * layer - 1) + 2 * (2 * (L - layer) + 1)    # to B_l, on to Alice, and back
+    return sp.summation(per_test, (layer, 1, L))
+
+
+def linear_sketch_bits():
+    k = sp.Symbol("k", positive=True)
+    bias = tau / sp.pi                              # arcsin(tau)/pi >= tau/pi
+    [solved] = sp.solve(sp.Eq(sp.exp(-2 * k * bias**2), delta), k)
+    return solved
+
+
+DERIVED = {
+    "qmodel.inference_qubits": forward_messages() * sp.log(N, 2),
+    "qmodel.inference_rounds": forward_messages(),
+    "qmodel.inference_shots": inference_shots(),
+    "qmodel.inference_total_qubits": forward_messages() * sp.log(N, 2) * inference_shots(),
+    "qmodel.paramshift_copies": paramshift_copies(),
+    "qmodel.mass_copies": mass_copies(),
+    "qmodel.mass_messages_all_layers": mass_messages_all_layers(),
+    # every Hadamard-test message carries the log2 N register plus the control qubit; the
+    # union bound runs over all L N phases
+    "qmodel.gradient_qubits": mass_messages_all_layers() * (sp.log(N, 2) + 1)
+                              * mass_copies(L * N),
+    "qmodel.linear_sketch_bits": linear_sketch_bits(),
+}
 
 
 def test_inference_messages_and_qubits():
@@ -57,6 +110,11 @@ def test_mass_messages_sum_to_three_L_squared():
     L, l = sp.symbols("L l", positive=True, integer=True)
     total = sp.summation((2 * l - 1) + 2 * (2 * (L - l) + 1), (l, 1, L))
     assert sp.simplify(total - qmodel.mass_messages_all_layers.expr) == 0
+
+
+def test_inference_total_qubits_compose():
+    assert sp.simplify(DERIVED["qmodel.inference_qubits"] * DERIVED["qmodel.inference_shots"]
+                       - qmodel.inference_total_qubits.expr) == 0
 
 
 def test_gradient_qubits_compose():

@@ -5,6 +5,8 @@ one chunk of S/N bits. Summing the steps gives 2(N-1)S/N bits; the superdense li
 as S/(2N) qubits consuming S/(2N) ebits; distributing an ebit costs one qubit transmission, so
 online qubits plus distribution equals the classical count. We also check the symbolic sums
 against an explicit simulation of which chunk each link carries at each step.
+
+``DERIVED`` holds the step sums (checked against ``ccq.bounds`` by ``tests/test_proofs.py``).
 """
 
 import sympy as sp
@@ -13,6 +15,27 @@ from ccq.bounds import ring
 
 N, S = ring.N, ring.S
 t = sp.Symbol("t", integer=True, positive=True)
+
+
+def per_link_counts():
+    """Per-directed-link totals, summed step by step over reduce-scatter and all-gather."""
+    chunk = S / N                                   # one S/N-bit chunk per link per step
+    steps = sp.summation(1, (t, 1, N - 1))          # steps per phase
+    reduce_scatter = sp.summation(chunk, (t, 1, N - 1))
+    all_gather = sp.summation(chunk, (t, 1, N - 1))
+    qubits = sp.summation(chunk / 2, (t, 1, 2 * (N - 1)))    # two bits per superdense qubit
+    ebits = sp.summation(chunk / 2, (t, 1, 2 * (N - 1)))     # one Bell pair per qubit sent
+    return {
+        "ring.phase_bits_per_link": reduce_scatter,
+        "ring.classical_bits_per_link": reduce_scatter + all_gather,
+        "ring.superdense_qubits_per_link": qubits,
+        "ring.ebits_per_link": ebits,
+        "ring.lifetime_uses_per_link": qubits + ebits,       # + one qubit per distributed ebit
+        "ring.critical_path_steps": 2 * steps,
+    }
+
+
+DERIVED = per_link_counts()
 
 
 def test_step_sums_give_the_per_link_counts():

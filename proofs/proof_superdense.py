@@ -9,10 +9,17 @@
    entries, equals ``superdense.rate``.
 3. ``superdense.break_even_fidelity`` solves rate = 1; the rate is increasing on (1/4, 1)
    (its derivative is log2(3F/(1-F)) > 0 there), so the root is unique.
-4. Parity check: the probability that b/2 + 1 iid symbol errors XOR to 0 is obtained by
-   brute-force enumeration for b = 2, 4 and matches ``superdense.parity_undetected``.
+4. Words: b/2 independent symbols are all right with probability F^(b/2).
+5. Parity check: the XOR of b/2 + 1 iid symbol errors (in Z_2^2) is 0 with probability
+   (1/4) sum_s (E chi_s(e))^(b/2+1) over the four characters chi_s(e) = (-1)^(s.e); the error's
+   transform is 1 at s = 0 and F - (1-F)/3 = (4F - 1)/3 elsewhere. Minus the error-free case
+   F^(b/2+1) this is ``superdense.parity_undetected``; brute-force enumeration for b = 2, 4, 6
+   agrees.
+
+``DERIVED`` holds the results (checked against ``ccq.bounds`` by ``tests/test_proofs.py``).
 """
 
+import functools
 import itertools
 
 import sympy as sp
@@ -23,6 +30,7 @@ F = sp.Symbol("F", positive=True)
 b = sp.Symbol("b", positive=True, integer=True)
 
 
+@functools.cache
 def channel_matrix():
     """P[sent, decoded] from the symbolic circuit on the Werner state."""
     phi = sp.Matrix([1, 0, 0, 1]) / sp.sqrt(2)
@@ -38,6 +46,55 @@ def channel_matrix():
         out = u * rho * u.H
         rows.append([sp.simplify(out[k, k]) for k in range(4)])
     return sp.Matrix(rows)
+
+
+def symbol_error():
+    m = channel_matrix()
+    return sum(m[0, t] for t in range(1, 4))        # any of the three wrong decodings
+
+
+def bit_error():
+    m = channel_matrix()
+    return m[0, 2] + m[0, 3]                        # decodings whose first bit is flipped
+
+
+def rate():
+    m = channel_matrix()
+    # uniform input, doubly stochastic channel: I = H(out) - H(out | in) = 2 - H(row)
+    return 2 + sum(m[0, t] * sp.log(m[0, t], 2) for t in range(4))
+
+
+def break_even_fidelity():
+    """The root of the derived rate = 1 near 0.81, rounded to 15 digits as the bound states it."""
+    root = sp.nsolve(rate() - 1, F, 0.81, prec=30)
+    assert abs(sp.im(root)) < 1e-40                 # findroot may leave a round-off imaginary part
+    return sp.Float(sp.re(root), 15)
+
+
+def word_error():
+    i = sp.Symbol("i", positive=True, integer=True)
+    return 1 - sp.Product(channel_matrix()[0, 0], (i, 1, b / 2)).doit()
+
+
+def parity_undetected():
+    m = channel_matrix()
+    errors = [(0, 0), (0, 1), (1, 0), (1, 1)]       # symbol error e = sent XOR decoded, in Z_2^2
+    q = {e: m[0, 2 * e[0] + e[1]] for e in errors}
+    symbols = b / 2 + 1                             # b/2 data symbols and one check symbol
+    transform = [sp.factor(sum(q[e] * (-1) ** (s[0] * e[0] + s[1] * e[1]) for e in errors))
+                 for s in errors]
+    xor_zero = sum(c**symbols for c in transform) / 4
+    return xor_zero - q[(0, 0)] ** symbols          # minus "every symbol right"
+
+
+DERIVED = {
+    "superdense.symbol_error": symbol_error(),
+    "superdense.bit_error": bit_error(),
+    "superdense.rate": rate(),
+    "superdense.break_even_fidelity": break_even_fidelity(),
+    "superdense.word_error": word_error(),
+    "superdense.parity_undetected": parity_undetected(),
+}
 
 
 def test_channel_is_F_on_the_diagonal_and_uniform_off_it():
@@ -88,4 +145,6 @@ def test_word_and_parity_error_probabilities_by_enumeration():
                 wrong_undetected += p
         want = superdense.parity_undetected.expr.subs({F: f, b: bits})
         assert sp.simplify(wrong_undetected - want) == 0
+        derived = DERIVED["superdense.parity_undetected"].subs({F: f, b: bits})
+        assert sp.simplify(wrong_undetected - derived) == 0
         assert sp.simplify(superdense.word_error.expr.subs({F: f, b: bits}) - (1 - f**k)) == 0

@@ -11,6 +11,8 @@
    mean) and (R/2) * 2 eps^2 >= ln(2/delta) (Hoeffding given >= R/2 edges): total error <= delta.
 4. Lower bound (birthday class): error >= Pr[C = 0]/2 >= (1 - E C)/2 and E C < s^2/(2(P-1)).
 5. Two-way: K edges of 2 ceil(log2 P) bits plus K parity bits.
+
+``DERIVED`` holds the results (checked against ``ccq.bounds`` by ``tests/test_proofs.py``).
 """
 
 import itertools
@@ -22,6 +24,52 @@ from ccq.bounds import tieaudit as tb
 
 eps, P, delta, parity = tb.eps, tb.P, tb.delta, tb.parity
 s, K = sp.symbols("s K", positive=True)
+
+
+def edge_outcome_probability():
+    """|<(i +- j)/sqrt2 | psi_x>|^2 with x_i^2 = x_j^2 = 1, written in parity = x_i x_j."""
+    xi, xj = sp.symbols("x_i x_j", real=True)
+    amp_plus = (xi / sp.sqrt(P) + xj / sp.sqrt(P)) / sp.sqrt(2)
+    plus = sp.expand(amp_plus**2).subs({xi**2: 1, xj**2: 1})
+    # x_j = parity x_i (as x_i^2 = 1)
+    return sp.expand(plus.subs(xj, parity * xi)).subs(xi**2, 1)
+
+
+def register_qubits():
+    """Qubits of one copy of |psi_x>: the least n with 2^n >= P."""
+    return sp.ceiling(log2(P))
+
+
+def quantum_copies():
+    [k] = sp.solve(sp.Eq(sp.exp(-2 * K * eps**2), delta), K)      # Hoeffding, one-sided
+    return sp.ceiling(k)
+
+
+def birthday_bits():
+    """The s at which the expected number of matched edges inside the set reaches R."""
+    R = (eps**-2 + 8) * sp.log(2 / delta)           # Chernoff at half the mean + Hoeffding
+    roots = sp.solve(sp.Eq((s - 1) ** 2 / (2 * P), R), s)        # E C >= (s - 1)^2 / (2P)
+    sample = {P: 4, eps: sp.Rational(1, 2), delta: sp.Rational(1, 10)}     # s > 1 (the + root)
+    [above_one] = [r for r in roots if (r - 1).subs(sample) > 0]
+    return above_one
+
+
+def classical_lower():
+    """s^2 / (2(P - 1)) > E C >= Pr[C >= 1] >= 1 - 2 delta, and s >= 0 in any case."""
+    s_squared = sp.Symbol("s_squared", nonnegative=True)
+    [needed] = sp.solve(sp.Eq(s_squared / (2 * (P - 1)), 1 - 2 * delta), s_squared)
+    return sp.sqrt(sp.Max(0, needed))
+
+
+DERIVED = {
+    "tieaudit.edge_outcome_probability": edge_outcome_probability(),
+    "tieaudit.quantum_copies": quantum_copies(),
+    "tieaudit.quantum_qubits": register_qubits() * quantum_copies(),
+    "tieaudit.birthday_bits": birthday_bits(),
+    "tieaudit.classical_lower": classical_lower(),
+    # Bob's K edges (two indices each), Alice's K parity bits
+    "tieaudit.twoway_bits": quantum_copies() * (2 * register_qubits() + 1),
+}
 
 
 def test_measurement_statistics_symbolic():
@@ -88,6 +136,12 @@ def test_birthday_class_lower_bound():
     inside = sp.sqrt(2 * (P - 1) * (1 - 2 * delta))
     assert any(sp.simplify(r - inside) == 0 for r in sol)
     assert tb.classical_lower.expr == sp.sqrt(sp.Max(0, 2 * (P - 1) * (1 - 2 * delta)))
+
+
+def test_register_is_the_least_n_with_two_to_the_n_at_least_p():
+    for pv in range(2, 70):
+        nv = int(register_qubits().subs(P, pv))
+        assert 2**nv >= pv > 2 ** (nv - 1)
 
 
 def test_twoway_bits():

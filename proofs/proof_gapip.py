@@ -48,13 +48,120 @@ def test_product_of_reflections_is_a_rotation_by_minus_two_phi():
     assert sp.simplify(ru * rv - rot) == sp.zeros(2)
 
 
-def test_ae_queries_is_the_root_of_the_bhmt_bound():
-    eps = ae.eps
+def ae_queries():
+    """The positive root M of the worst-case (a = 1/2) BHMT error bound = eps."""
     worst = ae.error.expr.subs(ae.a, sp.Rational(1, 2))
-    roots = sp.solve(sp.Eq(worst, eps), ae.M)
-    positive = [x for x in roots if x.subs(eps, sp.Rational(1, 10)).evalf() > 0]
+    roots = sp.solve(sp.Eq(worst, ae.eps), ae.M)
+    positive = [x for x in roots if x.subs(ae.eps, sp.Rational(1, 10)).evalf() > 0]
     assert len(positive) == 1
-    assert sp.simplify(positive[0] - ae.queries.expr) == 0
+    return positive[0]
+
+
+def median_repetitions():
+    """Runs r with exp(-2 r (p - 1/2)^2) = delta, p the single-run success probability."""
+    p = ae.success_probability.expr
+    sol = sp.solve(sp.Eq(sp.exp(-2 * r * (p - sp.Rational(1, 2)) ** 2), ae.delta), r)
+    assert len(sol) == 1
+    return sol[0]
+
+
+def swap_shots():
+    """threshold_shots at the swap test's acceptance gap tau/2 between <g,h> = +-tau."""
+    a = ((1 + c) / 2) ** 2
+    acc = (1 + a) / 2
+    gap = sp.simplify(acc.subs(c, tau) - acc.subs(c, -tau))
+    assert sp.simplify(gap - tau / 2) == 0
+    return sampling.threshold_shots.expr.subs({sampling.gap: gap, sampling.delta: delta})
+
+
+def simhash_bits():
+    """threshold_shots at SimHash's agreement gap 2 asin(tau)/pi."""
+    agree = 1 - sp.acos(c) / sp.pi
+    gap = agree.subs(c, tau) - agree.subs(c, -tau)
+    assert sp.simplify(sp.expand_trig(gap - 2 * sp.asin(tau) / sp.pi).rewrite(sp.asin)) == 0
+    return sampling.threshold_shots.expr.subs(
+        {sampling.gap: 2 * sp.asin(tau) / sp.pi, sampling.delta: delta})
+
+
+def exact_entry_bits():
+    """b with rounding error sqrt(P) / (2^b - 1) = tau."""
+    sol = sp.solve(sp.Eq(sp.sqrt(P) / (2**b - 1), tau), b)
+    assert len(sol) == 1
+    return sol[0]
+
+
+def jl_rows():
+    """k with the Dasgupta-Gupta tail for two vectors, 4 exp(-k (t^2/2 - t^3/3)/2), = delta."""
+    tail = 2 * 2 * sp.exp(-k * (tau**2 / 2 - tau**3 / 3) / 2)
+    sol = sp.solve(sp.Eq(tail, delta), k)
+    assert len(sol) == 1
+    return sol[0]
+
+
+def overlap_gap():
+    """a(+tau) - a(-tau) for a = <u,v>^2 = ((1 + <g,h>)/2)^2."""
+    a = ((1 + c) / 2) ** 2
+    return a.subs(c, tau) - a.subs(c, -tau)
+
+
+def mlae_max_power():
+    """M with z sigma = tau/sqrt3, sigma from the Fisher information of powers 0, M, M/2, ..., 1."""
+    p = sp.cos((2 * m + 1) * phi) ** 2
+    fisher = sp.simplify(sp.diff(p, phi) ** 2 / (p * (1 - p)))
+    assert sp.simplify(fisher - 4 * (2 * m + 1) ** 2) == 0
+    x = sp.Symbol("x", positive=True)  # margin in phi: d phi / d <u,v> at 1/2 times tau/2
+    margin = sp.diff(-sp.acos(x), x).subs(x, sp.Rational(1, 2)) * tau / 2
+    assert sp.simplify(margin - tau / sp.sqrt(3)) == 0
+    j = sp.Symbol("j", integer=True, nonnegative=True)
+    K = sp.Symbol("K", integer=True, positive=True)
+    total = 1 + sp.summation((2 * 2**j + 1) ** 2, (j, 0, K))
+    lead = sp.limit(total / (2**K) ** 2, K, sp.oo)   # sum (2m+1)^2 ~ (16/3) M^2
+    assert lead == sp.Rational(16, 3)
+    sigma = 1 / sp.sqrt(4 * shots * lead * M**2)
+    sol = sp.solve(sp.Eq(sp.sqrt(2 * sp.log(1 / delta)) * sigma, tau / sp.sqrt(3)), M)
+    assert len(sol) == 1
+    return sol[0]
+
+
+def _message_counts():
+    """Per-protocol message accounting, composed from the derived pieces above.
+
+    The message register of the augmented encoding is 1 + ceil(log2 P) qubits. The swap test
+    sends one copy per shot, one round. Canonical AE with M Grover applications at eps = tau/2
+    sends the register (plus the ceil(log2 M)-qubit control register) Alice -> Bob and back for
+    each of the M - 1 applications after the first preparation: 2 (M - 1) messages, in sequence;
+    its r median repetitions run in parallel (more qubits, same rounds).
+    """
+    register = 1 + sp.ceiling(sp.log(P, 2))
+    queries = ae_queries().subs(ae.eps, tau / 2)
+    reps = median_repetitions().subs(ae.delta, delta)
+    rounds = 2 * (queries - 1)
+    return {
+        "gapip.overlap_gap": overlap_gap(),
+        "gapip.swap_qubits": swap_shots() * register,
+        "gapip.ae_queries": queries,
+        "gapip.ae_repetitions": reps,
+        "gapip.ae_rounds": rounds,
+        "gapip.ae_qubits": reps * rounds * (sp.ceiling(sp.log(queries, 2)) + register),
+        "gapip.jl_bits": b * jl_rows(),
+        "gapip.mlae_max_power": mlae_max_power(),
+    }
+
+
+DERIVED = {
+    "ae.queries": ae_queries(),
+    "ae.median_repetitions": median_repetitions(),
+    "gapip.swap_shots": swap_shots(),
+    "gapip.simhash_bits": simhash_bits(),
+    "gapip.exact_entry_bits": exact_entry_bits(),
+    "gapip.jl_rows": jl_rows(),
+    **_message_counts(),
+}
+
+
+def test_ae_queries_is_the_root_of_the_bhmt_bound():
+    assert sp.simplify(DERIVED["ae.queries"] - ae.queries.expr) == 0
+    eps = ae.eps
     # a(1-a) <= 1/4, so the worst case covers every a
     a = ae.a
     assert sp.simplify(sp.Rational(1, 4) - a * (1 - a) - (a - sp.Rational(1, 2)) ** 2) == 0
@@ -62,65 +169,30 @@ def test_ae_queries_is_the_root_of_the_bhmt_bound():
 
 
 def test_median_repetitions():
-    p = ae.success_probability.expr
-    sol = sp.solve(sp.Eq(sp.exp(-2 * r * (p - sp.Rational(1, 2)) ** 2), ae.delta), r)
-    assert len(sol) == 1
-    assert sp.simplify(sol[0] - ae.median_repetitions.expr) == 0
+    assert sp.simplify(DERIVED["ae.median_repetitions"] - ae.median_repetitions.expr) == 0
     assert sp.simplify(gapip.ae_repetitions.expr - ae.median_repetitions.expr.subs(ae.delta,
                                                                                     delta)) == 0
 
 
 def test_swap_shots():
-    a = ((1 + c) / 2) ** 2
-    acc = (1 + a) / 2
-    gap = sp.simplify(acc.subs(c, tau) - acc.subs(c, -tau))
-    assert sp.simplify(gap - tau / 2) == 0
-    shots_expr = sampling.threshold_shots.expr.subs(
-        {sampling.gap: tau / 2, sampling.delta: delta})
-    assert sp.simplify(shots_expr - gapip.swap_shots.expr) == 0
+    assert sp.simplify(DERIVED["gapip.swap_shots"] - gapip.swap_shots.expr) == 0
 
 
 def test_simhash_bits():
-    agree = 1 - sp.acos(c) / sp.pi
-    gap = agree.subs(c, tau) - agree.subs(c, -tau)
-    assert sp.simplify(sp.expand_trig(gap - 2 * sp.asin(tau) / sp.pi).rewrite(sp.asin)) == 0
-    bits = sampling.threshold_shots.expr.subs(
-        {sampling.gap: 2 * sp.asin(tau) / sp.pi, sampling.delta: delta})
-    assert sp.simplify(bits - gapip.simhash_bits.expr) == 0
+    assert sp.simplify(DERIVED["gapip.simhash_bits"] - gapip.simhash_bits.expr) == 0
 
 
 def test_mlae_max_power():
-    p = sp.cos((2 * m + 1) * phi) ** 2
-    fisher = sp.simplify(sp.diff(p, phi) ** 2 / (p * (1 - p)))
-    assert sp.simplify(fisher - 4 * (2 * m + 1) ** 2) == 0
-    # the margin in phi: d phi / d x at x = 1/2 (phi = pi/3) times tau/2
-    x = sp.Symbol("x", positive=True)
-    margin = sp.diff(-sp.acos(x), x).subs(x, sp.Rational(1, 2)) * tau / 2
-    assert sp.simplify(margin - tau / sp.sqrt(3)) == 0
-    # powers 0, 1, 2, ..., M/2, M: sum (2m+1)^2 ~ (16/3) M^2 at large M (leading order)
-    j = sp.Symbol("j", integer=True, nonnegative=True)
-    K = sp.Symbol("K", integer=True, positive=True)
-    total = 1 + sp.summation((2 * 2**j + 1) ** 2, (j, 0, K))
-    lead = sp.limit(total / (2**K) ** 2, K, sp.oo)
-    assert lead == sp.Rational(16, 3)
-    sigma = 1 / sp.sqrt(4 * shots * lead * M**2)
-    sol = sp.solve(sp.Eq(sp.sqrt(2 * sp.log(1 / delta)) * sigma, tau / sp.sqrt(3)), M)
-    assert len(sol) == 1
-    assert sp.simplify(sol[0] - gapip.mlae_max_power.expr) == 0
+    assert sp.simplify(DERIVED["gapip.mlae_max_power"] - gapip.mlae_max_power.expr) == 0
 
 
 def test_exact_entry_bits():
-    sol = sp.solve(sp.Eq(sp.sqrt(P) / (2**b - 1), tau), b)
-    assert len(sol) == 1
-    assert sp.simplify(sp.expand_log(sol[0] - gapip.exact_entry_bits.expr, force=True)) == 0
+    diff = DERIVED["gapip.exact_entry_bits"] - gapip.exact_entry_bits.expr
+    assert sp.simplify(sp.expand_log(diff, force=True)) == 0
 
 
 def test_jl_rows():
-    eps = tau
-    tail = 2 * 2 * sp.exp(-k * (eps**2 / 2 - eps**3 / 3) / 2)
-    sol = sp.solve(sp.Eq(tail, delta), k)
-    assert len(sol) == 1
-    assert sp.simplify(sol[0] - gapip.jl_rows.expr) == 0
+    assert sp.simplify(DERIVED["gapip.jl_rows"] - gapip.jl_rows.expr) == 0
     assert sp.simplify(gapip.jl_bits.expr - b * gapip.jl_rows.expr) == 0
 
 

@@ -40,3 +40,13 @@ def standalone(plot) -> None:
     root = Path(__file__).resolve().parents[1]
     rdir = root / "experiments" / "results" / ("quick" if args.quick else "")
     print(plot(rdir, root / "paper_figures" / "out"))
+
+
+def integer_grid(lo: float, hi: float, num: int = 100, log: bool = True):
+    """Distinct integers from ``lo`` to ``hi`` (geometric spacing by default) to draw a bound
+    whose symbol counts something (workers, parameters, copies): bounds reject fractional counts.
+    """
+    import numpy as np
+
+    spaced = np.geomspace(lo, hi, num) if log else np.linspace(lo, hi, num)
+    return np.unique(np.round(spaced))

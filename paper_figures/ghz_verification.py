@@ -16,7 +16,7 @@ import numpy as np
 from ccq.bounds import ghz as gb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, new_figure, save, standalone
+from ._style import BOUND, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("ghz_verification",)
 
@@ -55,7 +55,7 @@ def plot(results_dir, out_dir):
     b.legend(fontsize=6)
 
     worst = [r for r in rows if r["kind"] == "worst" and r["d"] == d0]
-    ms = np.geomspace(4, max([r["m"] for r in worst] + [8]), 100)
+    ms = integer_grid(4, max([r["m"] for r in worst] + [8]), 100)
     for t in sorted({r["strength"] for r in worst}):
         sub = sorted((r for r in worst if r["strength"] == t), key=lambda r: r["m"])
         m, fail = columns(sub, "m", "fail_exact")

@@ -17,7 +17,7 @@ import numpy as np
 from ccq.bounds import qmodel as qb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, QUANTUM, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("qmodel_scaling",)
 
@@ -27,7 +27,7 @@ def plot(results_dir, out_dir):
                    if r["layers"] == 2), key=lambda r: r["P"])
     P, ps, mass, rel = columns(rows, "P", "paramshift_copies", "mass_copies", "mass_copies_rel")
     fig, (ax,) = new_figure(width=8.0)
-    grid = np.geomspace(P.min(), P.max(), 50)
+    grid = integer_grid(P.min(), P.max(), 50)
     ok = np.isfinite(ps)
     ax.plot(P[ok], ps[ok], "^", color="#6a3d9a", label="parameter shift (measured)")
     ax.plot(grid, qb.paramshift_copies(P=grid, eps=0.05, delta=0.05), color="#6a3d9a", lw=1,

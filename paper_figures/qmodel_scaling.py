@@ -38,7 +38,8 @@ def plot(results_dir, out_dir):
         rows, "N", "inference_qubits", "gradient_qubits", "classical_data_bits",
         "classical_model_bits", "paramshift_qubits", "mass_qubits_rel")
     fig, (ax,) = new_figure(width=8.4, height=4.2)
-    grid = np.logspace(np.log2(N.min()), np.log2(N.max()), 50, base=2)
+    # the model lives on n = log2 N qubits: the bounds are drawn at powers of two
+    grid = 2 ** np.arange(int(np.log2(N.min())), int(np.log2(N.max())) + 1)
     ax.plot(N, inf, "o", color=QUANTUM, label="quantum inference (measured)")
     ax.plot(grid, qb.inference_total_qubits(N=grid, L=2, eps=0.05, delta=0.05), color=BOUND,
             lw=1, ls=":", label="inference bound 2L log2N x 2ln(2/delta)/eps^2")

@@ -15,7 +15,7 @@ import numpy as np
 from ccq.bounds import ring as ringb
 from ccq.experiment import load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, QUANTUM, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("ring_traffic",)
 
@@ -45,8 +45,7 @@ def plot(results_dir, out_dir):
         ax.plot(x_sd, [r["lifetime_uses"] for r in sd], "x", color=QUANTUM, ms=8,
                 label="superdense: online + ebit distribution")
         if len(x_cl):
-            grid = np.geomspace(x_cl.min(), x_cl.max(), 50) if key == "payload_bits" else \
-                np.linspace(x_cl.min(), x_cl.max(), 50)
+            grid = integer_grid(x_cl.min(), x_cl.max(), 50, log=key == "payload_bits")
             n = grid if key == "n_workers" else n_fixed
             s = cl[0]["payload_bits"] if key == "n_workers" else grid
             ax.plot(grid, ringb.classical_bits_per_link(N=n, S=s), color=BOUND, lw=1,

@@ -14,7 +14,7 @@ import numpy as np
 from ccq.bounds import ghz as gb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, QUANTUM, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("secure_agg_cost",)
 P_COST = 2**20
@@ -24,7 +24,7 @@ def plot(results_dir, out_dir):
     rows = [r for r in load_results(results_dir / "secure_agg_cost.csv") if r["b"] == 16]
     fig, (ax,) = new_figure(width=6.2, height=4.2)
     ns = np.array(sorted({r["n_parties"] for r in rows}), dtype=float)
-    grid = 2.0 ** np.arange(1, np.log2(max(ns.max(), 2)) + 0.01, 0.25)
+    grid = integer_grid(2, max(ns.max(), 2), 40)
     b = 16
     curves = [
         ("ghz_verified", "bits_per_coord", gb.verified_bits_per_coordinate(N=grid, b=b),

@@ -14,7 +14,7 @@ import numpy as np
 from ccq.bounds import tieaudit as tb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, QUANTUM, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("tieaudit_scaling",)
 
@@ -36,7 +36,7 @@ def plot(results_dir, out_dir):
         eps, delta = sub[0]["eps"], sub[0]["delta"]
         ax.plot(P, comm, marker=marker, ls="none", color=color, ms=5, label=label)
     if eps is not None:
-        grid = np.logspace(np.log2(min(r["P"] for r in rows)), 30, 200, base=2)
+        grid = integer_grid(min(r["P"] for r in rows), 2**30, 200)
         ax.plot(grid, tb.quantum_qubits(eps=eps, P=grid, delta=delta), color=QUANTUM, lw=1,
                 alpha=0.7, label="quantum sufficient (bound)")
         ax.plot(grid, np.minimum(grid, tb.birthday_bits(eps=eps, P=grid, delta=delta)),

@@ -1,6 +1,6 @@
 """Trials per second of ``ccq.gapip("ae", 0.01)``: reduced path (P = 2^20) and statevector path.
 
-Run from the repository root: ``PYTHONPATH=. python benchmarks/gapip_throughput.py``.
+Run from the repository root: ``PYTHONPATH=. python benchmarks/bench_gapip.py``.
 Each trial is a full protocol run on a fresh key (17 parallel AE runs at M = 632, the default
 budget at tau = 0.01). Compilation is excluded (one warm-up call). On the statevector path
 (P = 2^16: M x 2^17 = 83M amplitudes) the distribution does not depend on the key, so under

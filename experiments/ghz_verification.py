@@ -137,7 +137,7 @@ def claims(rows):
         ratio = max(_measured_over_bound(r) for r in judged)
         sampled = [r for r in judged if not math.isnan(r["fail_sampled"])]
         samp_ok = all(r["fail_sampled"] <= r["eps_bound"] + r["band"] for r in sampled)
-        live = [r for r in judged if r["eps_bound"] < 1]
+        live = [r for r in judged if 0 < r["eps_bound"] < 1]   # 0: the bound underflowed
         slack = (f"; where the bound is below 1 ({len(live)} settings) it exceeds the "
                  f"measured value by a factor >= "
                  f"{min(r['eps_bound'] / max(r['fail_exact'], 1e-300) for r in live):.3g} "

@@ -10,42 +10,24 @@ ccq.bounds.gapip; dotted: the heuristic 1/log2 P.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ccq.bounds import gapip as bounds
 from ccq.experiment import load_results
+from experiments.gapip_scaling import crossover_measured  # one rule for claim and figure
 
 from ._style import BOUND, QUANTUM, new_figure, save, standalone
 
 REQUIRES = ("gapip_scaling",)
 
 
-def _crossover(rows, P, quantum="ae"):
-    # the same rule as experiments/gapip_scaling.py, restated here from the rows
-    ae = {r["tau"]: r["communication"] for r in rows
-          if r["method"] == quantum and r["P"] == P and r["budget"] > 0}
-    best = {}
-    for r in rows:
-        if r["method"] in ("simhash", "jl", "exact") and r["P"] == P and r["budget"] > 0:
-            best[r["tau"]] = min(best.get(r["tau"], math.inf), r["communication"])
-    taus = sorted(set(ae) & set(best), reverse=True)
-    ratio = [math.log(ae[t] / best[t]) for t in taus]
-    for i in range(1, len(taus)):
-        if ratio[i - 1] > 0 >= ratio[i]:
-            t0, t1 = math.log(taus[i - 1]), math.log(taus[i])
-            return math.exp(t0 + (t1 - t0) * ratio[i - 1] / (ratio[i - 1] - ratio[i]))
-    return float("nan")
-
-
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "gapip_scaling.csv")
     Ps = sorted({r["P"] for r in rows})
     fig, (ax,) = new_figure(width=5.6, height=4.0)
-    meas = [_crossover(rows, P) for P in Ps]
+    meas = [crossover_measured(rows, P) for P in Ps]
     ax.loglog(Ps, meas, "o", color=QUANTUM, label=r"measured $\tau^*$ (AE = best classical)")
-    ax.loglog(Ps, [_crossover(rows, P, "mlae") for P in Ps], "s", mfc="none", color=QUANTUM,
+    ax.loglog(Ps, [crossover_measured(rows, P, "mlae") for P in Ps], "s", mfc="none", color=QUANTUM,
               label=r"measured $\tau^*$ with ML-AE")
     grid = np.geomspace(Ps[0], Ps[-1], 40)
     ax.loglog(grid, [bounds.crossover_tau(int(P)) for P in grid], color=BOUND, lw=1.5,

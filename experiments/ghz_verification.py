@@ -23,6 +23,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ccq.bounds import ghz as gb
+from ccq.bounds import sampling
 from ccq.claims import Claim
 from ccq.experiment import Experiment, run_trials
 from ccq.fit import minimal_budget
@@ -70,7 +71,7 @@ def run(key, c: Config):
     row = dict.fromkeys(COLUMNS, float("nan"))
     two_m = 2 * c.m
     if c.trials:
-        row["band"] = math.sqrt(math.log(2 / BAND_DELTA) / (2 * c.trials))
+        row["band"] = sampling.hoeffding_halfwidth(delta=BAND_DELTA, n=c.trials)
     if c.kind == "iid":
         r = gv.copy_report(c.source, c.n, c.d, c.strength)
         ok, _ = _sample(key, c, np.full(two_m, r["pass_z"]), np.full(two_m, r["pass_x"]),

@@ -53,7 +53,7 @@ def ring_aggregator(link="classical"):
 
         sums, errors, erased = jax.vmap(per_worker, axis_name="workers")(flat)
         cost = link.cost(n, flat.shape[1], dtype_bits=8 * flat.dtype.itemsize)
-        total = cost.per_link + cost.side
+        total = cost.total
         stats = {
             "bits": jnp.asarray(total.bits + total.qubits, jnp.float32),
             "qubits": jnp.asarray(total.qubits, jnp.float32),

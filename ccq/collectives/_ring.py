@@ -46,7 +46,7 @@ import jax
 import jax.numpy as jnp
 
 from .._core import Cost, Outcome, check_in_interval, check_int, check_key
-from ..protocols.superdense import effective_fidelity, error_symbols
+from ..protocols.superdense import _effective_fidelity, effective_fidelity, error_symbols
 from ._cost import CODES, RingCost, ring_cost
 
 __all__ = ["Link", "classical_link", "superdense_link", "ring_allreduce"]
@@ -68,9 +68,8 @@ class Link:
 
     @property
     def noisy(self) -> bool:
-        return self.kind == "superdense" and (
-            self.fidelity * (1 - 3 * self.depolarizing / 4)
-            + (1 - self.fidelity) * self.depolarizing / 4 < 1.0)
+        return (self.kind == "superdense"
+                and _effective_fidelity(self.fidelity, self.depolarizing) < 1.0)
 
     def levels(self, n_workers: int) -> int:
         """Q, the fixed-point levels per sign: the sum of N words fits in b bits."""
@@ -309,5 +308,5 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
     if not return_outcome:
         return y
     cost = link.cost(n, length, dtype_bits=8 * dtype.itemsize)
-    return Outcome(y, cost.per_link + cost.side,
+    return Outcome(y, cost.total,
                    {"symbol_errors": errors[None], "erased_words": erased[None]})

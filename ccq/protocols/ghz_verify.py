@@ -257,7 +257,6 @@ def worst_corrupted_failure(m: int, eta_c: float, f: float) -> float:
 
 
 @jax.jit
-@jax.jit
 def cut_and_choose(key, pass_z, pass_x):
     """Sample one verification of 2m copies with given per-copy test pass probabilities.
 

@@ -98,6 +98,11 @@ def effective_fidelity(fidelity: float, depolarizing: float = 0.0) -> float:
     """
     f = check_in_interval(fidelity, "fidelity", 0, 1, closed="both")
     p = check_in_interval(depolarizing, "depolarizing", 0, 1, closed="both")
+    return _effective_fidelity(f, p)
+
+
+def _effective_fidelity(f, p):
+    """The formula of :func:`effective_fidelity`, unchecked (works on traced values too)."""
     return f * (1 - 3 * p / 4) + (1 - f) * p / 4
 
 
@@ -214,7 +219,7 @@ def transmit_symbols(key, symbols, fidelity: float, depolarizing: float = 0.0):
         if f == 1.0:
             return symbols
     else:
-        f = fidelity * (1 - 3 * depolarizing / 4) + (1 - fidelity) * depolarizing / 4
+        f = _effective_fidelity(fidelity, depolarizing)
     return symbols ^ error_symbols(key, symbols.shape, f)
 
 

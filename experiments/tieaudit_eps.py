@@ -11,6 +11,7 @@ from __future__ import annotations
 from ccq.claims import Claim
 from ccq.experiment import Experiment
 from ccq.fit import fit_power_law
+from ccq.protocols.tieaudit import METHODS
 
 from .tieaudit_scaling import DELTA, EXPONENT_TOL, SOURCE, Config, run
 
@@ -40,7 +41,6 @@ def claims(rows):
     return out
 
 
-METHODS = ("quantum", "birthday", "exact", "twoway")
 P_FIXED = 2**20
 _full_eps = [k / 64 for k in (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)]
 _quick_eps = [k / 64 for k in (2, 4, 8, 16, 32)]

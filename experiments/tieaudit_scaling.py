@@ -21,11 +21,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ccq.bounds import sampling
 from ccq.bounds import tieaudit as tb
 from ccq.claims import Claim
 from ccq.experiment import Experiment
 from ccq.fit import fit_power_law
-from ccq.protocols.tieaudit import default_budget, protocol_cost, tieaudit
+from ccq.protocols.tieaudit import METHODS, default_budget, protocol_cost, tieaudit
 from ccq.protocols.tieaudit_exact import minimal_communication, worst_case_error
 from ccq.protocols.tieaudit_instances import instance, instances
 
@@ -87,7 +88,7 @@ def run(key, c: Config):
         if c.method == "quantum" and c.P <= 2**16:
             row["sampled_error_statevector"] = _sampled_error(
                 jax.random.fold_in(key, 1), c, budget, "statevector")
-        row["hoeffding_band"] = math.sqrt(math.log(2 / BAND_FAIL) / (2 * (c.trials // 2)))
+        row["hoeffding_band"] = sampling.hoeffding_halfwidth(delta=BAND_FAIL, n=c.trials // 2)
     return row
 
 
@@ -179,7 +180,6 @@ def claims(rows):
     return out
 
 
-METHODS = ("quantum", "birthday", "exact", "twoway")
 EPS, DELTA = 0.125, 0.05
 _full_P = [2**k for k in range(6, 31, 2)]
 

@@ -72,7 +72,7 @@ def register_qubits(P: int) -> int:
         >>> register_qubits(2), register_qubits(1000), register_qubits(2**29)
         (1, 10, 29)
     """
-    return max(1, (int(P) - 1).bit_length())
+    return sim.num_qubits(P)
 
 
 def default_budget(method: str, eps: float, delta: float, P: int, m: int) -> int:

@@ -11,8 +11,6 @@ so probabilities stay accurate in float32 even at 2^24 amplitudes (see tests/tes
 
 from __future__ import annotations
 
-import math
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -48,7 +46,8 @@ def num_qubits(length: int) -> int:
     """
     if length < 1:
         raise ValueError(f"length must be >= 1, got {length}")
-    return max(1, math.ceil(math.log2(length)))
+    # integer arithmetic: float log2 rounds 2^k + 1 down to k for k >= 53
+    return max(1, (int(length) - 1).bit_length())
 
 
 def basis_state(index: int, n: int):

@@ -141,7 +141,7 @@ def run(key, c: Config):
         "P": qm.num_params(model),
         "f_abs_mean": float(np.mean(np.abs(f))),
         "inference_shots": shots,
-        "inference_shots_bound": qm.hoeffding_shots(EPS, DELTA),
+        "inference_shots_bound": qb.inference_shots.ceil(eps=EPS, delta=DELTA),
         "inference_qubits": counted.qubits,
         "inference_qubits_formula": shots * qb.inference_qubits(N=N, L=L),
         "inference_rounds": counted.rounds,

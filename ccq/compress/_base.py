@@ -162,14 +162,13 @@ def as_aggregator(tx: Compressor):
     The stats are ``bits`` (payload bits per worker this step), ``link_bits`` (ring bits per
     directed link this step) and ``skipped``.
     """
-    from ..train import Aggregator
+    from ..train import Aggregator, tree_size
 
     def init(params):
         state = tx.init(params)
         full = link_bits(tx, params)
         from ..collectives import ring_cost
-        plain = ring_cost(tx.n_workers, 32 * sum(x.size for x in jax.tree_util.tree_leaves(
-            params))).per_link.bits
+        plain = ring_cost(tx.n_workers, 32 * tree_size(params)).per_link.bits
         return state, jnp.asarray(full, jnp.float32), jnp.asarray(plain, jnp.float32), \
             jnp.asarray(tx.payload_bits(params), jnp.float32)
 

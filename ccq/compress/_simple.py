@@ -13,15 +13,12 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from .._core import check_int
+from ..train import tree_size
 from ._base import Compressor, _make
 
 __all__ = ["no_compression", "top_k", "qsgd", "sign_mv"]
 
 FLOAT_BITS = 32
-
-
-def _size(params) -> int:
-    return sum(math.prod(x.shape) for x in jax.tree_util.tree_leaves(params))
 
 
 def _ste(x, fx, ste: bool):
@@ -70,7 +67,7 @@ def no_compression(*, n_workers: int = 1) -> Compressor:
         >>> agg["w"].tolist(), float(state.bits)
         ([2.0, 3.0], 64.0)
     """
-    bits = lambda params: FLOAT_BITS * _size(params)  # noqa: E731
+    bits = lambda params: FLOAT_BITS * tree_size(params)  # noqa: E731
     round_fn = _with_bits(_flat_round(lambda k, v, ste: v, _mean), bits)
     return _make("sgd", init_inner=lambda p: (), round_fn=round_fn, allreducible=True,
                  n_workers=n_workers, payload_bits=bits)
@@ -102,7 +99,7 @@ def top_k(k: int, *, n_workers: int = 1) -> Compressor:
         return v * jax.lax.stop_gradient(mask) if ste else v * mask
 
     def bits(params):
-        d = _size(params)
+        d = tree_size(params)
         return min(k, d) * (FLOAT_BITS + max(1, math.ceil(math.log2(d))))
 
     round_fn = _with_bits(_flat_round(encode_decode, _mean), bits)
@@ -141,7 +138,7 @@ def qsgd(levels: int = 4, bucket: int = 128, *, n_workers: int = 1, key=None) ->
         return out.reshape(-1)[:d]
 
     def bits(params):
-        d = _size(params)
+        d = tree_size(params)
         return math.ceil(d / bucket) * FLOAT_BITS + d * (1 + math.ceil(math.log2(s + 1)))
 
     round_fn = _with_bits(_flat_round(encode_decode, _mean), bits)
@@ -173,7 +170,7 @@ def sign_mv(*, n_workers: int = 1) -> Compressor:
         scale = jnp.mean(jnp.abs(flat))
         return scale * jnp.sign(jnp.sum(jnp.sign(decoded), axis=0))
 
-    bits = lambda params: _size(params) + FLOAT_BITS  # noqa: E731
+    bits = lambda params: tree_size(params) + FLOAT_BITS  # noqa: E731
     round_fn = _with_bits(_flat_round(encode_decode, combine), bits)
     return _make("sign_mv", init_inner=lambda p: (), round_fn=round_fn, allreducible=False,
                  n_workers=n_workers, payload_bits=bits)

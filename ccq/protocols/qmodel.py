@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections.abc import Callable, Sequence
 
 import jax
@@ -74,7 +73,6 @@ __all__ = [
     "ship_data",
     "classical_data_bits",
     "classical_model_bits",
-    "hoeffding_shots",
 ]
 
 ALICE, BOB = "alice", "bob"
@@ -616,8 +614,3 @@ def classical_data_bits(model: DistributedModel, bits_per_entry: int = 32) -> in
 def classical_model_bits(model: DistributedModel, bits_per_entry: int = 32) -> int:
     """Bob ships his model (``w`` and ``beta``): ``L (N + 2 n) b`` bits (one message)."""
     return model.layers * (model.dim + 2 * model.n_qubits) * bits_per_entry
-
-
-def hoeffding_shots(eps: float, delta: float) -> int:
-    """Shots for a +-1 mean within eps w.p. >= 1 - delta: ``2 ln(2/delta) / eps^2``."""
-    return math.ceil(2 * math.log(2 / delta) / eps**2)

@@ -179,14 +179,6 @@ def _cmd_bounds(args) -> int:
     return 0
 
 
-def _cmd_calculator(args) -> int:
-    from .calculator import write_calculator
-
-    out = Path(args.out) if args.out else find_root() / "paper_figures" / "out" / "calculator.html"
-    print(write_calculator(out))
-    return 0
-
-
 def _cmd_claims(args) -> int:
     from .claims import format_claims
 
@@ -223,10 +215,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("name", nargs="?")
     p.add_argument("values", nargs="*", metavar="SYMBOL=VALUE")
     p.set_defaults(func=_cmd_bounds)
-
-    p = sub.add_parser("calculator", help="write the interactive scaling calculator (HTML)")
-    p.add_argument("--out", help="output file (default paper_figures/out/calculator.html)")
-    p.set_defaults(func=_cmd_calculator)
 
     sub.add_parser("calc", help="scaling calculators: `ccq calc gapip --tau 0.01 --dim 1e9`, "
                    "`ccq calc bound NAME s=v`, `ccq calc --html FILE` (see `ccq calc --help`)")

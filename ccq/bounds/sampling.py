@@ -39,7 +39,7 @@ threshold_shots = Bound(
     quantity="shots",
 )
 
-wilson_halfwidth = Bound(
+normal_halfwidth = Bound(
     "sampling.normal_halfwidth",
     sp.Symbol("z", positive=True) * sp.sqrt(p * (1 - p) / sp.Symbol("n", positive=True)),
     "Normal-approximation half-width of a confidence interval for a Bernoulli mean.",

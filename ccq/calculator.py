@@ -20,9 +20,11 @@ counted like one bit; ebits (pre-shared entanglement) and rounds are shown besid
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
 import json
 import math
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,7 +32,7 @@ from pathlib import Path
 import sympy as sp
 from sympy.printing.jscode import JavascriptCodePrinter
 
-from .bounds import Bound, crossover, registry
+from .bounds import QUANTITIES, Bound, crossover, registry
 from .bounds._bound import _show_set
 
 __all__ = ["Method", "Topic", "TOPICS", "DEFAULTS", "SLIDERS", "ALIASES", "evaluate_topic",
@@ -49,7 +51,7 @@ DEFAULTS: dict[str, float] = {
 #: slider range and scale of each symbol: (low, high, logarithmic)
 SLIDERS: dict[str, tuple[float, float, bool]] = {
     "tau": (1e-4, 1, True), "P": (2, 1e12, True), "delta": (1e-12, 0.5, True),
-    "eps": (1e-4, 0.5, True), "N": (2, 1e4, True), "S": (1, 1e12, True), "F": (0.25, 1, False),
+    "eps": (1e-4, 0.5, True), "N": (2, 2**30, True), "S": (1, 1e12, True), "F": (0.25, 1, False),
     "b": (1, 32, False), "r": (1, 1024, True), "n": (1, 1e6, True), "m": (1, 1e6, True),
     "d": (2, 1e6, True), "f": (0, 1, False), "copies": (1, 1e6, True), "L": (1, 1000, True),
     "overlap": (0, 1, False), "gap": (1e-4, 1, True), "p": (0.5, 1, False), "z": (0.5, 5, False),
@@ -98,6 +100,9 @@ class Topic:
     metric: tuple[str, ...] = ("qubits", "bits")
     better: str = "lower"             # "lower" (a cost) or "higher" (a rate)
     note: str = ""
+    #: symbols fixed by others in this topic, e.g. ``{"P": "n * m"}``: every method then costs
+    #: the same gradient (an n x m matrix has P = n m entries)
+    subs: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def method(self, label: str) -> Method:
         for m in self.methods:
@@ -109,12 +114,27 @@ class Topic:
 TOPICS: dict[str, Topic] = {t.name: t for t in (
     Topic("gapip", "GapIP_tau: is <g,h> >= tau or <= -tau?", "tau", (
         Method("swap test (augmented)", "quantum",
-               {"qubits": "gapip.swap_qubits", "rounds": 1}),
+               {"qubits": "ceiling(gapip.swap_shots) * gapip.swap_qubits / gapip.swap_shots",
+                "rounds": 1},
+               note="whole copies: ceil(gapip.swap_shots) registers of 1 + ceil(log2 P) qubits"),
         Method("amplitude estimation", "quantum",
-               {"qubits": "gapip.ae_qubits", "rounds": "gapip.ae_rounds"}),
-        Method("SimHash (public coins)", "classical", {"bits": "gapip.simhash_bits", "rounds": 1}),
-        Method("Gaussian / JL sketch", "classical", {"bits": "gapip.jl_bits", "rounds": 1}),
-        Method("send g (b bits per entry)", "classical", {"bits": "gapip.exact_bits", "rounds": 1}),
+               {"qubits": "(2*floor(ceiling(gapip.ae_repetitions)/2) + 1)"
+                          " * 2*(ceiling(gapip.ae_queries) - 1)"
+                          " * (Max(1, ceiling(log(ceiling(gapip.ae_queries), 2)))"
+                          " + gapip.swap_qubits / gapip.swap_shots)",
+                "rounds": "2*(ceiling(gapip.ae_queries) - 1)"},
+               note="an odd number of parallel runs (majority vote), each 2(M - 1) messages of "
+                    "the control and message registers; M = ceil(gapip.ae_queries)"),
+        Method("SimHash (public coins)", "classical",
+               {"bits": "2*floor(ceiling(gapip.simhash_bits)/2) + 1", "rounds": 1},
+               note="an odd number of sign bits (majority vote)"),
+        Method("Gaussian / JL sketch", "classical",
+               {"bits": "gapip.jl_bits / gapip.jl_rows * ceiling(gapip.jl_rows)", "rounds": 1},
+               note="ceil(gapip.jl_rows) entries of b bits"),
+        Method("send g (b bits per entry)", "classical",
+               {"bits": "P * (floor(gapip.exact_entry_bits) + 1)", "rounds": 1},
+               note="b = floor(gapip.exact_entry_bits) + 1 bits per entry, so that rounding "
+                    "never flips the answer (b is chosen, not a parameter)"),
         Method("classical lower bound (Gap-Hamming)", "lower bound",
                {"bits": "gapip.classical_lower"}),
     ), crossovers=(("amplitude estimation", "SimHash (public coins)"),
@@ -123,7 +143,9 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
         Method("quantum fingerprints", "quantum", {"qubits": "tieaudit.quantum_qubits",
                                                    "rounds": 1}),
         Method("birthday sampling (public coins)", "classical",
-               {"bits": "tieaudit.birthday_bits", "rounds": 1}),
+               {"bits": "Min(tieaudit.exact_bits, ceiling(tieaudit.birthday_bits))",
+                "rounds": 1},
+               note="whole coordinates, never more than all P of them"),
         Method("send the sign pattern", "classical", {"bits": "tieaudit.exact_bits", "rounds": 1}),
         Method("two-way: Bob sends one edge", "classical",
                {"bits": "tieaudit.twoway_bits", "rounds": 2},
@@ -133,36 +155,55 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
     ), crossovers=(("quantum fingerprints", "birthday sampling (public coins)"),)),
     Topic("ring", "Ring all-reduce: traffic per directed link", "N", (
         Method("classical ring", "classical", {"bits": "ring.classical_bits_per_link"}),
-        Method("superdense ring (online)", "quantum",
-               {"qubits": "ring.superdense_qubits_per_link", "ebits": "ring.ebits_per_link"}),
-        Method("superdense ring (lifetime channel uses)", "quantum",
-               {"qubits": "ring.lifetime_uses_per_link"},
-               note="counts the offline distribution of the Bell pairs too"),
-    )),
+        Method("superdense ring (online + ebit distribution)", "quantum",
+               {"qubits": "ring.superdense_qubits_per_link", "ebits": "ring.ebits_per_link",
+                "offline qubits": "ring.ebits_per_link"},
+               note="online qubits plus one qubit sent offline per consumed Bell pair: the "
+                    "total equals the classical count (a tie)"),
+    ), metric=("qubits", "offline qubits", "bits")),
     Topic("superdense", "Superdense coding over Werner pairs: bits per qubit sent", "F", (
         Method("superdense coding", "quantum", {"rate": "superdense.rate"}),
         Method("plain qubit / bit", "classical", {"rate": 1.0}),
     ), crossovers=(("superdense coding", "plain qubit / bit"),), metric=("rate",),
         better="higher"),
-    Topic("securagg", "Secure aggregation: communication per coordinate", "N", (
-        Method("GHZ secure sum (verified)", "quantum", {"qubits": "ghz.bits_per_coordinate"}),
+    Topic("securagg", "Secure aggregation: communication per aggregated coordinate, all "
+          "parties together", "N", (
+        Method("GHZ secure sum (verified)", "quantum",
+               {"bits": "ghz.verified_bits_per_coordinate", "ebits": "ghz.ebits_per_coordinate",
+                "offline qubits": "ghz.distribution_qubits_per_coordinate", "rounds": 3},
+               note="2 GHZ copies per coordinate (one tested); announcements and challenge bits "
+                    "online, the copies' distribution offline"),
         Method("pairwise masks (Bonawitz et al.)", "classical",
-               {"bits": "securagg.pairwise_mask_bits"}),
-        Method("pre-shared one-time pads", "classical", {"bits": "securagg.otp_bits"}),
-    ), crossovers=(("GHZ secure sum (verified)", "pairwise masks (Bonawitz et al.)"),)),
+               {"bits": "N * securagg.pairwise_mask_bits / P"},
+               note="N users' traffic for P coordinates, divided by P (keys and shares "
+                    "amortised)"),
+        Method("pre-shared one-time pads", "classical",
+               {"bits": "N * securagg.otp_bits / P", "offline key bits":
+                "N * securagg.otp_key_bits / P"},
+               note="plus as many pre-shared key bits, counted in the total"),
+    ), crossovers=(("GHZ secure sum (verified)", "pairwise masks (Bonawitz et al.)"),),
+        metric=("qubits", "offline qubits", "bits", "offline key bits")),
     Topic("compress", "Gradient compression: bits per worker per step", "r", (
         Method("PowerSGD (rank r)", "classical", {"bits": "compress.powersgd_bits"}),
         Method("LQ-SGD (rank r, quantised)", "classical", {"bits": "compress.lq_sgd_bits"}),
         Method("top-k", "classical", {"bits": "compress.topk_bits"}),
         Method("QSGD", "classical", {"bits": "compress.qsgd_bits"}),
         Method("signSGD", "classical", {"bits": "compress.sign_bits"}),
-    ), crossovers=(("PowerSGD (rank r)", "top-k"),)),
+    ), crossovers=(("PowerSGD (rank r)", "top-k"),), subs={"P": "n * m"},
+        note="one n x m gradient matrix: P = n m entries for the entry-wise compressors"),
     Topic("qmodel", "Distributed quantum model vs shipping data (inference)", "N", (
-        Method("quantum model (per shot)", "quantum", {"qubits": "qmodel.inference_qubits"}),
-        Method("ship the data", "classical", {"bits": "qmodel.classical_data_bits"}),
-        Method("linear sketch (linear models only)", "classical",
-               {"bits": "qmodel.linear_sketch_bits"}),
-    ), crossovers=(("quantum model (per shot)", "ship the data"),)),
+        Method("quantum model (all shots)", "quantum",
+               {"qubits": "qmodel.inference_qubits * ceiling(qmodel.inference_shots)",
+                "qubits/shot": "qmodel.inference_qubits",
+                "shots": "ceiling(qmodel.inference_shots)", "rounds": "qmodel.inference_rounds"},
+               note="qubits per shot times the Hoeffding shot count for +-eps at 1 - delta"),
+        Method("ship the data", "classical", {"bits": "qmodel.classical_data_bits + 32"},
+               note="N b-bit fixed-point entries plus their 32-bit scale"),
+        Method("linear sketch (linear models only)", "reference",
+               {"bits": "qmodel.linear_sketch_bits"},
+               note="decides sign(w.x) with margin tau for a linear model only, an easier task: "
+                    "shown for reference, never the winner"),
+    ), crossovers=(("quantum model (all shots)", "ship the data"),)),
     Topic("estimation", "Estimate a probability to +-eps: sampling vs amplitude estimation",
           "eps", (
         Method("sample mean (two-sided Hoeffding)", "classical",
@@ -185,18 +226,93 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
 
 
 # ---------------------------------------------------------------------------------- evaluation
+#: a bound name inside a cost formula ("N * securagg.pairwise_mask_bits / P")
+_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+#: what each cost column counts (for derived bounds' ``quantity``)
+_COLUMN_QUANTITY = {"offline qubits": "qubits", "qubits/shot": "qubits",
+                    "offline key bits": "bits", "rate": "value"}
+
+
 def _resolve(costs: Mapping[str, str | float], bounds: Mapping[str, Bound]):
-    """``({resource: Bound | float}, [missing names])``."""
+    """``({resource: Bound | float}, [missing names])``.
+
+    A cost is a bound name, a constant, or a formula over bound names and their symbols
+    (``"N * securagg.pairwise_mask_bits / P"``, ``"ceiling(qmodel.inference_shots)"``), made
+    into one derived :class:`Bound` named by the formula.
+    """
     out, missing = {}, []
     for key, ref in costs.items():
-        if isinstance(ref, str):
-            if ref in bounds:
-                out[key] = bounds[ref]
-            else:
-                missing.append(ref)
-        else:
+        if not isinstance(ref, str):
             out[key] = float(ref)
+        elif ref in bounds:
+            out[key] = bounds[ref]
+        else:
+            names = _REF.findall(ref)
+            lost = [n for n in names if n not in bounds]
+            if lost or not names:
+                missing.extend(lost or [ref])
+            else:
+                out[key] = _derived(ref, tuple(bounds[n] for n in dict.fromkeys(names)),
+                                    _COLUMN_QUANTITY.get(key, key))
     return out, missing
+
+
+def _resolve_in(topic: Topic, method: Method, bounds: Mapping[str, Bound]):
+    """:func:`_resolve` for a method of ``topic``, with the topic's ``subs`` applied."""
+    out, missing = _resolve(method.costs, bounds)
+    if topic.subs:
+        items = tuple(sorted(topic.subs.items()))
+        out = {k: _substituted(v, items) if isinstance(v, Bound) else v for k, v in out.items()}
+    return out, missing
+
+
+@functools.cache
+def _substituted(bound: Bound, items: tuple[tuple[str, str], ...]) -> Bound:
+    """``bound`` with symbols replaced by formulas in its other symbols (``P -> n * m``)."""
+    syms = bound.sympy_symbols
+    todo = {syms[k]: v for k, v in items if k in syms}
+    if not todo:
+        return bound
+    local = dict(syms)
+    for v in todo.values():
+        for name in re.findall(r"[A-Za-z_]\w*", v):
+            if name not in local:
+                local[name] = sp.Symbol(name, positive=True, integer=True)
+    expr = bound.expr.xreplace({s: sp.sympify(v, locals=local) for s, v in todo.items()})
+    shown = ", ".join(f"{s.name} = {v}" for s, v in todo.items())
+    return Bound(f"{bound.name}[{shown}]", expr, f"{bound.statement} With {shown}.", bound.kind,
+                 bound.source, quantity=bound.quantity,
+                 ranges={k: v for k, v in dict(bound.ranges).items()
+                         if k in {s.name for s in expr.free_symbols}})
+
+
+@functools.cache
+def _derived(formula: str, sources: tuple[Bound, ...], quantity: str) -> Bound:
+    """The Bound of a cost formula over ``sources`` (their symbols keep their assumptions)."""
+    alias = {b.name: f"_ref{i}" for i, b in enumerate(sources)}
+    local: dict = {}
+    for b in sources:
+        for name, sym in b.sympy_symbols.items():
+            local.setdefault(name, sym)
+    exprs = _unify([b.expr for b in sources])
+    for b, e in zip(sources, exprs, strict=True):
+        local[alias[b.name]] = e.xreplace({s: local[s.name] for s in e.free_symbols})
+    expr = sp.sympify(_REF.sub(lambda m: alias[m.group(0)], formula), locals=local)
+    stray = {s.name for s in expr.free_symbols} - {n for b in sources for n in b.symbols}
+    if stray:
+        raise ValueError(f"cost formula {formula!r} uses {sorted(stray)}, which no bound in it "
+                         "has (its symbols would have no domain)")
+    kinds = {b.kind for b in sources} - {"exact"}
+    ranges = {}
+    for b in sources:
+        ranges.update(dict(b.ranges))
+    return Bound(formula, expr, f"{formula}, from " + "; ".join(b.name for b in sources),
+                 kinds.pop() if len(kinds) == 1 else ("exact" if not kinds else "upper"),
+                 "; ".join(b.name for b in sources),
+                 quantity=quantity if quantity in QUANTITIES else "value",
+                 ranges={k: v for k, v in ranges.items() if k in {s.name for s in
+                                                                 expr.free_symbols}})
 
 
 def _unify(exprs):
@@ -212,7 +328,7 @@ def _unify(exprs):
 
 def total_bound(topic: Topic, method: Method, bounds: Mapping[str, Bound]) -> Bound | None:
     """The method's compared total (sum of its ``topic.metric`` resources) as one Bound."""
-    resolved, missing = _resolve(method.costs, bounds)
+    resolved, missing = _resolve_in(topic, method, bounds)
     if missing:
         return None
     parts = [resolved[k].expr if isinstance(resolved[k], Bound) else sp.Float(resolved[k])
@@ -254,7 +370,7 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
     used, defaulted = {}, []
     methods, skipped = [], []
     for m in topic.methods:
-        resolved, missing = _resolve(m.costs, bounds)
+        resolved, missing = _resolve_in(topic, m, bounds)
         row = {"label": m.label, "family": m.family, "note": m.note, "available": not missing,
                "missing": missing, "costs": {}, "bounds": {k: v for k, v in m.costs.items()
                                                            if isinstance(v, str)}}
@@ -278,7 +394,13 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
         methods.append(row)
     contenders = [r for r in methods if r["available"] and r["family"] in ("quantum", "classical")]
     pick = min if topic.better == "lower" else max
-    winner = pick(contenders, key=lambda r: r["total"])["label"] if contenders else None
+    winner, tie = None, []
+    if contenders:
+        best = pick(r["total"] for r in contenders)
+        tie = [r["label"] for r in contenders
+               if math.isclose(r["total"], best, rel_tol=1e-12, abs_tol=1e-12)]
+        # a tie names no winner (superdense ring = classical ring once ebits are distributed)
+        winner = tie[0] if len(tie) == 1 else None
     found = []
     if crossovers:
         for la, lb in topic.crossovers:
@@ -303,6 +425,7 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
     return {"topic": topic.name, "title": topic.title, "params": used,
             "defaults_used": sorted(set(defaulted)), "metric": list(topic.metric),
             "better": topic.better, "methods": methods, "winner": winner,
+            "tie": tie if len(tie) > 1 else [],
             "crossovers": found, "skipped": sorted(set(skipped)), "note": topic.note}
 
 
@@ -322,26 +445,62 @@ def _fmt(x) -> str:
     return f"{x:.4g}"
 
 
+#: quantities that count something: printed as integers (never "255.5 rounds")
+COUNTS = frozenset({"qubits", "bits", "ebits", "rounds", "shots", "queries", "copies",
+                    "repetitions"})
+
+
+def format_count(x: float, kind: str = "sufficient") -> str:
+    """A resource count as an integer: rounded up (what must be provisioned), or down for an
+    upper bound on a count (the count cannot exceed its floor).
+
+    Examples:
+        >>> format_count(255.5), format_count(255.5, "upper"), format_count(3.0000000001)
+        ('256', '255', '3')
+    """
+    if not math.isfinite(x):
+        return str(x)
+    n = math.floor(x + 1e-9) if kind == "upper" else math.ceil(x - 1e-9)
+    return str(int(n))
+
+
+def _cell(key: str, x) -> str:
+    if isinstance(x, (int, float)) and _column_quantity(key) in COUNTS:
+        return format_count(float(x))
+    return _fmt(x)
+
+
+def _column_quantity(key: str) -> str:
+    return _COLUMN_QUANTITY.get(key, key)
+
+
 def format_topic(result: dict) -> str:
-    """The text table ``ccq calc TOPIC`` prints."""
+    """The text table ``ccq calc TOPIC`` prints (counts as integers, rounded up)."""
     lines = [f"{result['topic']}: {result['title']}"]
     shown = ", ".join(f"{k}={_fmt(v)}" + (" (default)" if k in result["defaults_used"] else "")
                       for k, v in sorted(result["params"].items()))
     lines.append(f"  at {shown}" if shown else "  (no method available yet)")
     keys = _columns(r["costs"] for r in result["methods"])
-    head = f"  {'method':50s} {'family':12s}" + "".join(f"{k:>12s}" for k in keys)
-    head += f"{'total (' + '+'.join(result['metric']) + ')':>22s}" if len(result["metric"]) > 1 \
-        else ""
-    lines.append(head)
-    for r in result["methods"]:
-        if not r["available"]:
-            continue
-        cells = "".join(f"{_fmt(r['costs'].get(k, '-')):>12s}" for k in keys)
-        total = f"{_fmt(r['total']):>22s}" if len(result["metric"]) > 1 else ""
+    rows = [r for r in result["methods"] if r["available"]]
+    total_name = "total (" + " + ".join(result["metric"]) + ")"
+    counts = all(_column_quantity(k) in COUNTS for k in result["metric"])
+    cells = {r["label"]: [_cell(k, r["costs"].get(k, "-")) for k in keys]
+             + ([format_count(r["total"]) if counts else _fmt(r["total"])]
+                if len(result["metric"]) > 1 else []) for r in rows}
+    names = keys + ([total_name] if len(result["metric"]) > 1 else [])
+    widths = [max([len(n)] + [len(c[i]) for c in cells.values()]) + 2
+              for i, n in enumerate(names)]
+    lw = max([len("method")] + [len(r["label"]) for r in rows]) + 1
+    lines.append(f"  {'method':{lw}s} {'family':12s}"
+                 + "".join(f"{n:>{w}s}" for n, w in zip(names, widths, strict=True)))
+    for r in rows:
         mark = " *" if r["label"] == result["winner"] else ""
-        lines.append(f"  {r['label']:50s} {r['family']:12s}{cells}{total}{mark}")
-    lines.append(f"  winner ({result['better']} {'+'.join(result['metric'])}): "
-                 f"{result['winner'] or 'none available yet'}")
+        lines.append(f"  {r['label']:{lw}s} {r['family']:12s}"
+                     + "".join(f"{c:>{w}s}" for c, w in zip(cells[r["label"]], widths,
+                                                            strict=True)) + mark)
+    shown = result["winner"] or (f"tie between {' and '.join(result['tie'])}"
+                                 if result.get("tie") else "none available yet")
+    lines.append(f"  winner ({result['better']} {' + '.join(result['metric'])}): {shown}")
     for c in result["crossovers"]:
         if c["roots"]:
             roots = "; ".join(f"{c['symbol']}* = {_fmt(r['value'])} [{r['method']}"
@@ -499,7 +658,7 @@ def calc_main(argv: list[str] | None = None, bounds: Mapping[str, Bound] | None 
     if rest:
         raise SystemExit(f"ccq calc: unexpected argument(s) {rest}")
     topic = TOPICS[head]
-    known = {n for m in topic.methods for b in _resolve(m.costs, bounds)[0].values()
+    known = {n for m in topic.methods for b in _resolve_in(topic, m, bounds)[0].values()
              if isinstance(b, Bound) for n in b.symbols}
     unknown = set(values) - known - set(DEFAULTS)
     if unknown:
@@ -604,7 +763,7 @@ def calculator_html(bounds: Mapping[str, Bound] | None = None,
     for t in topics.values():
         methods = []
         for m in t.methods:
-            resolved, missing = _resolve(m.costs, {k: b for k, (b, _) in usable.items()})
+            resolved, missing = _resolve_in(t, m, {k: b for k, (b, _) in usable.items()})
             if missing:
                 missing_notes.setdefault(t.name, []).extend(missing)
                 continue

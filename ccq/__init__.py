@@ -1,6 +1,7 @@
 """ccq: communication complexity in distributed learning, quantum and classical, side by side.
 
-The front doors are imported lazily (``import ccq`` stays fast and needs no sympy or optax):
+The front doors are imported lazily (``import ccq`` stays fast and imports neither jax nor sympy;
+``tests/test_cli.py`` checks it):
 
 * cost model: :class:`ccq.Cost`, :class:`ccq.Outcome`;
 * simulation kernels: :mod:`ccq.sim`; closed-form bounds: :mod:`ccq.bounds`;
@@ -19,12 +20,13 @@ from __future__ import annotations
 
 import importlib
 
-from ._core import Cost, Outcome
-
 __version__ = "0.1.0"
 
 # name -> module that defines it; resolved on first access
 _LAZY_ATTRS = {
+    # ccq._core imports jax (seconds): `ccq --help`, `ccq calc` and `ccq bounds` never need it
+    "Cost": "ccq._core",
+    "Outcome": "ccq._core",
     "gapip": "ccq.protocols.gapip",
     "tieaudit": "ccq.protocols.tieaudit",
     "superdense_channel": "ccq.protocols.superdense",
@@ -38,7 +40,7 @@ _SUBMODULES = {
     "experiment", "claims", "cli", "calculator", "data", "train", "fit",
 }
 
-__all__ = ["Cost", "Outcome", *_LAZY_ATTRS, *sorted(_SUBMODULES)]
+__all__ = [*_LAZY_ATTRS, *sorted(_SUBMODULES)]
 
 
 def __getattr__(name: str):

@@ -29,10 +29,12 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import sympy as sp
 from sympy.printing.jscode import JavascriptCodePrinter
+from sympy.printing.numpy import NumPyPrinter
 
-from .bounds import QUANTITIES, Bound, crossover, registry
+from .bounds import QUANTITIES, Bound, crossover, crossover_formula, registry
 from .bounds._bound import _show_set
 
 __all__ = ["Method", "Topic", "TOPICS", "DEFAULTS", "SLIDERS", "ALIASES", "evaluate_topic",
@@ -344,6 +346,81 @@ def total_bound(topic: Topic, method: Method, bounds: Mapping[str, Bound]) -> Bo
                  "; ".join(b.name for b in sources) or "constant", ranges=ranges)
 
 
+def _solvable(bound: Bound, x: str) -> bool:
+    """Whether sympy should look for exact roots in ``x``: only for rational functions of ``x``
+    (other symbols may appear anyhow). Elsewhere -- rounding (ceiling, floor, Min, Max) or
+    transcendental terms (F log F) -- ``sympy.solve`` takes seconds and rarely succeeds, so those
+    crossovers are found numerically, as the page finds them."""
+    sym = bound.sympy_symbols.get(x)
+    return sym is None or bool(bound.expr.is_rational_function(sym))
+
+
+def _mark_exact(roots: list[dict], a: Bound, b: Bound, x: str, fixed: Mapping[str, float]):
+    """Attach the exact formula of ``crossover_formula`` to each numeric root it reproduces."""
+    table = {**b.sympy_symbols, **a.sympy_symbols}
+    for f in crossover_formula(a, b, x):
+        try:
+            v = complex(f.subs({table[n]: fixed[n] for n in fixed if n in table}).evalf())
+        except (TypeError, ValueError):
+            continue
+        if abs(v.imag) > 1e-9 * max(1.0, abs(v.real)):
+            continue
+        for r in roots:
+            if math.isclose(v.real, r["value"], rel_tol=1e-6):
+                r.update(value=v.real, method="exact", formula=str(f))
+
+
+@functools.cache
+def _numeric(bound: Bound):
+    """``bound``'s expression as a vectorised numpy function of keyword values (unchecked).
+
+    Like ``Bound.numeric``, but printed against a small namespace: lambdify's default
+    ``from numpy import *`` imports numpy's lazy submodules (f2py, ...), half a second of a
+    `ccq calc` run.
+    """
+    syms = sorted(bound.expr.free_symbols, key=lambda s: s.name)
+    printer = NumPyPrinter({"fully_qualified_modules": True, "inline": True,
+                            "allow_unknown_functions": True})
+    f = sp.lambdify(syms, bound.expr, modules=[{"numpy": np, "functools": functools,
+                                                "math": math}], printer=printer)
+    names = [s.name for s in syms]
+    return lambda **values: f(*(values[n] for n in names))
+
+
+def _scan_roots(a: Bound, b: Bound, x: str, fixed: Mapping[str, float]) -> list[float]:
+    """Where ``a - b`` changes sign in ``x`` over the slider range: the page's own scan
+    (:data:`CROSSOVER_POINTS` points, log-spaced for a log slider) refined by bisection, in numpy
+    (sympy's ``subs`` on rounded expressions takes seconds)."""
+    lo, hi, log = SLIDERS.get(x, (1e-12, 1e12, True))
+    grid = np.geomspace(lo, hi, CROSSOVER_POINTS) if log else np.linspace(lo, hi,
+                                                                          CROSSOVER_POINTS)
+    if any(x in c.symbols and c.is_integer(x) for c in (a, b)):
+        grid = np.unique(np.round(grid))
+
+    def gap(v):
+        with np.errstate(all="ignore"):
+            out = (np.asarray(_numeric(a)(**fixed, **{x: v}), dtype=float)
+                   - np.asarray(_numeric(b)(**fixed, **{x: v}), dtype=float))
+        return np.broadcast_to(out, np.shape(v))
+
+    g = gap(grid)
+    ok = np.isfinite(g)
+    roots = []
+    for i in np.flatnonzero(ok[:-1] & ok[1:] & (np.sign(g[:-1]) * np.sign(g[1:]) < 0)):
+        u, w, gu = grid[i], grid[i + 1], g[i]
+        for _ in range(200):
+            mid = math.sqrt(u * w) if log and u > 0 else (u + w) / 2
+            if mid in (u, w):
+                break
+            gm = float(gap(np.array([mid]))[0])
+            if math.copysign(1.0, gm) == math.copysign(1.0, gu):
+                u, gu = mid, gm
+            else:
+                w = mid
+        roots.append(float(w))
+    return roots
+
+
 def _params_for(bound: Bound, params: Mapping[str, float]) -> dict[str, float]:
     return {n: params[n] for n in bound.symbols}
 
@@ -387,7 +464,9 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
                         params[n] = DEFAULTS[n]
                         defaulted.append(n)
                     used[n] = params[n]
-                row["costs"][key] = ref(**_params_for(ref, params))
+                values = _params_for(ref, params)
+                ref.validate(**values)
+                row["costs"][key] = float(_numeric(ref)(**values))
             else:
                 row["costs"][key] = ref
         row["total"] = sum(row["costs"].get(k, 0.0) for k in topic.metric)
@@ -413,12 +492,11 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
             fixed = {n: params.get(n, DEFAULTS.get(n)) for n in set(ba.symbols) | set(bb.symbols)
                      if n != topic.x}
             lo, hi, _ = SLIDERS.get(topic.x, (1e-12, 1e12, True))
-            roots = crossover(ba, bb, topic.x, bracket=(lo, hi), points=CROSSOVER_POINTS,
-                              **fixed)
-            found.append({"a": la, "b": lb, "symbol": topic.x,
-                          "roots": [{"value": r.value, "method": r.method,
-                                     "formula": None if r.formula is None else str(r.formula)}
-                                    for r in roots]})
+            roots = [{"value": v, "method": "numeric", "formula": None}
+                     for v in _scan_roots(ba, bb, topic.x, fixed)]
+            if roots and _solvable(ba, topic.x) and _solvable(bb, topic.x):
+                _mark_exact(roots, ba, bb, topic.x, fixed)
+            found.append({"a": la, "b": lb, "symbol": topic.x, "roots": roots})
     for n, v in params.items():
         if n not in used and n not in defaulted:
             used[n] = v

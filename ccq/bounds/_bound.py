@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -94,11 +95,9 @@ def _in_set(x: np.ndarray, s: sp.Set) -> np.ndarray:
 
 
 def _is_traced(value) -> bool:
-    try:
-        import jax
-    except ImportError:  # pragma: no cover - jax is a core dependency
-        return False
-    return isinstance(value, jax.core.Tracer)
+    # a tracer exists only once jax is imported: never import it here (seconds, `ccq calc`)
+    jax = sys.modules.get("jax")
+    return jax is not None and isinstance(value, jax.core.Tracer)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -25,7 +25,6 @@ import html
 import json
 import math
 import re
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -69,6 +68,42 @@ CROSSOVER_POINTS = 401
 #: symbols the page always offers (the issue's list), used or not
 ALWAYS = ("tau", "P", "eps", "delta", "N", "F", "b", "r")
 
+#: what each symbol means and its unit (a topic may say more in ``Topic.symbols``)
+SYMBOLS: dict[str, tuple[str, str]] = {
+    "tau": ("promised margin: |<g,h>| >= tau", "unitless, in (0, 1]"),
+    "P": ("vector dimension", "entries"),
+    "delta": ("allowed failure probability", "probability"),
+    "eps": ("accuracy: additive error or distance", "unitless"),
+    "N": ("number of parties", "parties"),
+    "S": ("payload each worker all-reduces", "bits"),
+    "F": ("fidelity of each shared pair or copy", "unitless, in [0, 1]"),
+    "b": ("bits per transmitted entry", "bits"),
+    "r": ("rank of the low-rank factors", "rank"),
+    "n": ("rows of the gradient matrix", "entries"),
+    "m": ("columns of the gradient matrix", "entries"),
+    "d": ("qudit dimension", "levels"),
+    "f": ("tolerated corrupted fraction", "fraction"),
+    "L": ("layers of the model", "layers"),
+    "k": ("entries kept by top-k", "entries"),
+    "bucket": ("QSGD bucket size", "entries"),
+    "levels": ("QSGD quantisation levels", "levels"),
+    "eta": ("test-failure probability of one copy", "probability"),
+    "shots": ("shots per Grover power", "shots"),
+    "overlap": ("squared overlap |<u,v>|^2", "unitless, in [0, 1]"),
+    "gap": ("gap between two acceptance probabilities", "probability"),
+    "p": ("success probability of one run", "probability"),
+    "z": ("normal quantile", "standard deviations"),
+    "a": ("amplitude a = sin^2(theta)", "probability"),
+    "M": ("Grover applications", "queries"),
+    "ip": ("inner product", "unitless, in [-1, 1]"),
+    "parity": ("parity bit", "+-1"),
+    "copies": ("copies", "copies"),
+}
+
+#: symbols that count something: integers only, whatever a bound's assumptions say
+INTEGERS = frozenset({"P", "N", "b", "r", "n", "m", "k", "levels", "bucket", "L", "d", "M",
+                      "copies", "shots"})
+
 #: long option names accepted by ``ccq calc`` for contract symbols
 ALIASES = {"dim": "P", "margin": "tau", "workers": "N", "parties": "N", "fidelity": "F",
            "rank": "r", "bits": "b", "layers": "L", "payload": "S", "error": "delta",
@@ -105,6 +140,12 @@ class Topic:
     #: symbols fixed by others in this topic, e.g. ``{"P": "n * m"}``: every method then costs
     #: the same gradient (an n x m matrix has P = n m entries)
     subs: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: this topic's meaning and unit of a symbol, where :data:`SYMBOLS` is too general
+    symbols: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+    def symbol_info(self, name: str) -> tuple[str, str]:
+        """``(meaning, unit)`` of symbol ``name`` in this topic."""
+        return self.symbols.get(name) or SYMBOLS.get(name, (name, ""))
 
     def method(self, label: str) -> Method:
         for m in self.methods:
@@ -154,7 +195,9 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                note="two-way communication: outside the one-way model of the separation"),
         Method("classical one-way lower bound", "lower bound",
                {"bits": "tieaudit.classical_lower"}),
-    ), crossovers=(("quantum fingerprints", "birthday sampling (public coins)"),)),
+    ), crossovers=(("quantum fingerprints", "birthday sampling (public coins)"),),
+        symbols={"P": ("length of the sign vector", "entries"),
+                 "eps": ("distance from sign consistency", "fraction of edges")}),
     Topic("ring", "Ring all-reduce: traffic per directed link", "N", (
         Method("classical ring", "classical", {"bits": "ring.classical_bits_per_link"}),
         Method("superdense ring (online + ebit distribution)", "quantum",
@@ -162,7 +205,8 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                 "offline qubits": "ring.ebits_per_link"},
                note="online qubits plus one qubit sent offline per consumed Bell pair: the "
                     "total equals the classical count (a tie)"),
-    ), metric=("qubits", "offline qubits", "bits")),
+    ), metric=("qubits", "offline qubits", "bits"),
+        symbols={"N": ("workers in the ring", "workers")}),
     Topic("superdense", "Superdense coding over Werner pairs: bits per qubit sent", "F", (
         Method("superdense coding", "quantum", {"rate": "superdense.rate"}),
         Method("plain qubit / bit", "classical", {"rate": 1.0}),
@@ -184,7 +228,9 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                 "N * securagg.otp_key_bits / P"},
                note="plus as many pre-shared key bits, counted in the total"),
     ), crossovers=(("GHZ secure sum (verified)", "pairwise masks (Bonawitz et al.)"),),
-        metric=("qubits", "offline qubits", "bits", "offline key bits")),
+        metric=("qubits", "offline qubits", "bits", "offline key bits"),
+        symbols={"N": ("parties (users)", "parties"), "P": ("coordinates aggregated", "entries"),
+                 "b": ("bits per input entry", "bits")}),
     Topic("compress", "Gradient compression: bits per worker per step", "r", (
         Method("PowerSGD (rank r)", "classical", {"bits": "compress.powersgd_bits"}),
         Method("LQ-SGD (rank r, quantised)", "classical", {"bits": "compress.lq_sgd_bits"}),
@@ -205,7 +251,11 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                {"bits": "qmodel.linear_sketch_bits"},
                note="decides sign(w.x) with margin tau for a linear model only, an easier task: "
                     "shown for reference, never the winner"),
-    ), crossovers=(("quantum model (all shots)", "ship the data"),)),
+    ), crossovers=(("quantum model (all shots)", "ship the data"),),
+        symbols={"N": ("data dimension (2^qubits)", "entries"),
+                 "eps": ("additive error of the model's output", "unitless"),
+                 "b": ("bits per shipped real", "bits"),
+                 "tau": ("margin of the linear classifier", "unitless, in (0, 1]")}),
     Topic("estimation", "Estimate a probability to +-eps: sampling vs amplitude estimation",
           "eps", (
         Method("sample mean (two-sided Hoeffding)", "classical",
@@ -223,7 +273,10 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                     "amplitude estimation (BHMT, worst case a = 1/2)"),
                    ("sample mean (two-sided Hoeffding)",
                     "amplitude estimation boosted to 1 - delta (median)")),
-        metric=("shots", "queries")),
+        metric=("shots", "queries"),
+        symbols={"eps": ("additive error of the estimated probability", "probability"),
+                 "a": ("the probability being estimated", "probability"),
+                 "M": ("Grover applications", "queries")}),
 )}
 
 
@@ -444,6 +497,7 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
     topic = TOPICS[topic] if isinstance(topic, str) else topic
     bounds = registry() if bounds is None else bounds
     params = dict(params or {})
+    check_params(topic, params, bounds)
     used, defaulted = {}, []
     methods, skipped = [], []
     for m in topic.methods:
@@ -520,7 +574,9 @@ def _fmt(x) -> str:
         return x
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return str(x)
-    return f"{x:.4g}"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
 
 
 #: quantities that count something: printed as integers (never "255.5 rounds")
@@ -592,179 +648,87 @@ def format_topic(result: dict) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------------------- the command
-_USAGE = """usage: ccq calc [TOPIC] [--SYMBOL VALUE | SYMBOL=VALUE ...] [--json]
-       ccq calc bound NAME [SYMBOL=VALUE ...] [--json]
-       ccq calc crossover NAME_A NAME_B SYMBOL [SYMBOL=VALUE ...] [--json]
-       ccq calc --html FILE
+# ---------------------------------------------------------------------------------- symbols
+def topic_symbols(topic: Topic, bounds: Mapping[str, Bound] | None = None) -> list[str]:
+    """The symbols a topic's available methods use: its x axis first, then by name.
 
-Scaling calculators from ccq.bounds. `ccq calc` lists the topics; `ccq calc gapip --tau 0.01
---dim 1e9` prints every method's cost (qubits, bits, rounds), the winner and the crossover.
-Symbols missing from the command line take default values (marked "(default)").
-Long aliases: {aliases}."""
-
-
-def _usage() -> str:
-    return _USAGE.format(aliases=", ".join(f"--{k} = --{v}" for k, v in ALIASES.items()))
+    Examples:
+        >>> topic_symbols(TOPICS["ring"])
+        ['N', 'S']
+    """
+    bounds = registry() if bounds is None else bounds
+    used = {n for m in topic.methods for b in _resolve_in(topic, m, bounds)[0].values()
+            if isinstance(b, Bound) for n in b.symbols}
+    return sorted(used, key=lambda n: (n != topic.x, n.lower(), n))
 
 
-def _parse(argv: list[str]):
-    positional, values, flags = [], {}, {"json": False, "html": None}
-    i = 0
-    while i < len(argv):
-        tok = argv[i]
-        if tok in ("-h", "--help"):
-            flags["help"] = True
-        elif tok == "--json":
-            flags["json"] = True
-        elif tok == "--html" or tok.startswith("--html="):
-            if "=" in tok:
-                flags["html"] = tok.split("=", 1)[1]
-            else:
-                if i + 1 >= len(argv):
-                    raise SystemExit("ccq calc: --html needs a file name")
-                flags["html"] = argv[i + 1]
-                i += 1
-        elif tok.startswith("--"):
-            name, eq, val = tok[2:].partition("=")
-            if not eq:
-                if i + 1 >= len(argv):
-                    raise SystemExit(f"ccq calc: --{name} needs a value")
-                val = argv[i + 1]
-                i += 1
-            values[ALIASES.get(name, name)] = _number(name, val)
-        elif "=" in tok:
-            name, _, val = tok.partition("=")
-            values[ALIASES.get(name, name)] = _number(name, val)
-        else:
-            positional.append(tok)
-        i += 1
-    return positional, values, flags
+def symbol_domain(topic: Topic, name: str, bounds: Mapping[str, Bound] | None = None):
+    """``(domain as text, integer?)`` of a symbol: the intersection over the topic's bounds."""
+    bounds = registry() if bounds is None else bounds
+    doms, integer = [], False
+    for m in topic.methods:
+        for b in _resolve_in(topic, m, bounds)[0].values():
+            if isinstance(b, Bound) and name in b.symbols:
+                doms.append(b.domain(name))
+                integer = integer or b.is_integer(name)
+    dom = sp.Intersection(*doms) if len(doms) > 1 else (doms[0] if doms else sp.Reals)
+    return _show_set(dom), integer
 
 
-def _number(name: str, text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise SystemExit(f"ccq calc: {name} must be a number, got {text!r}") from None
-    return int(x) if x.is_integer() and abs(x) < 2**53 else x
+def value_in_domain(bound: Bound, name: str) -> float:
+    """A value of ``name`` inside ``bound``'s domain (its default if that is inside)."""
+    from .bounds._bound import value_in
+
+    dom, integer = bound.domain(name), bound.is_integer(name)
+    default = DEFAULTS.get(name)
+    if default is not None and bool(dom.contains(sp.Float(default))):
+        return default
+    return value_in(dom, 0.5, integer)
 
 
-def _bound_result(b: Bound, values: dict) -> dict:
-    try:
-        b.validate(strict=True, **values)
-    except ValueError as e:
-        raise SystemExit(f"ccq calc: {e}") from None
-    value = b(**values)
-    return {"name": b.name, "kind": b.kind, "quantity": b.quantity, "expr": str(b.expr),
-            "latex": b.latex, "statement": b.statement, "source": b.source,
-            "values": values, "value": value,
-            "domains": {n: _show_set(b.domain(n)) for n in b.symbols}}
+def check_params(topic: Topic, params: Mapping[str, float],
+                 bounds: Mapping[str, Bound] | None = None) -> None:
+    """``ValueError`` naming the symbol, the value and the rule unless every given value is a
+    finite number inside the symbol's domain in this topic (an integer where one is counted).
+
+    Examples:
+        >>> check_params(TOPICS["gapip"], {"tau": 2})
+        Traceback (most recent call last):
+        ...
+        ValueError: tau=2 is outside (0, 1] (promised margin: |<g,h>| >= tau)
+        >>> check_params(TOPICS["gapip"], {"P": 1000.5})
+        Traceback (most recent call last):
+        ...
+        ValueError: P=1000.5 must be an integer (vector dimension)
+    """
+    bounds = registry() if bounds is None else bounds
+    for name, value in params.items():
+        doms, integer = [], name in INTEGERS
+        for m in topic.methods:
+            for b in _resolve_in(topic, m, bounds)[0].values():
+                if isinstance(b, Bound) and name in b.symbols:
+                    doms.append(b.domain(name))
+                    integer = integer or b.is_integer(name)
+        meaning = topic.symbol_info(name)[0]
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}={value!r} is not a number ({meaning})") from None
+        if not math.isfinite(x):
+            raise ValueError(f"{name}={value} is not finite ({meaning})")
+        if integer and not x.is_integer():
+            raise ValueError(f"{name}={value} must be an integer ({meaning})")
+        for dom in doms:
+            if not bool(dom.contains(sp.Float(x, 30) if not x.is_integer() else sp.Integer(x))):
+                raise ValueError(f"{name}={value} is outside {_show_set(dom)} ({meaning})")
 
 
 def calc_main(argv: list[str] | None = None, bounds: Mapping[str, Bound] | None = None) -> int:
-    """``ccq calc ...``; returns the exit status, raises ``SystemExit(message)`` on bad input."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    positional, values, flags = _parse(argv)
-    if flags.get("help"):
-        print(_usage())
-        return 0
-    bounds = registry() if bounds is None else bounds
-    if flags["html"]:
-        print(write_calculator(flags["html"], bounds=bounds))
-        if not positional:
-            return 0
-    emit = (lambda obj: print(json.dumps(obj, indent=2, default=float))) if flags["json"] \
-        else None
-    if not positional:
-        listing = {name: {"title": t.title,
-                          "available": [m.label for m in t.methods
-                                        if not _resolve(m.costs, bounds)[1]
-                                        and any(isinstance(v, str) for v in m.costs.values())],
-                          "skipped": sorted({n for m in t.methods
-                                             for n in _resolve(m.costs, bounds)[1]})}
-                   for name, t in TOPICS.items()}
-        if emit:
-            emit({"topics": listing, "bounds": sorted(bounds)})
-        else:
-            for name, info in listing.items():
-                state = (f"{len(info['available'])} method(s)" if info["available"]
-                         else "not available yet")
-                print(f"{name:12s} {state:20s} {TOPICS[name].title}")
-            print(f"\n{len(bounds)} bounds: `ccq calc bound NAME SYMBOL=VALUE ...`")
-        return 0
-    head, rest = positional[0], positional[1:]
-    if head == "bound":
-        if len(rest) != 1:
-            raise SystemExit("ccq calc bound: give one bound name, e.g. "
-                             "`ccq calc bound sampling.threshold_shots gap=0.1 delta=0.05`")
-        b = _lookup(rest[0], bounds)
-        out = _bound_result(b, values)
-        if emit:
-            emit(out)
-        else:
-            print(f"{b.name} [{b.kind} on {b.quantity}] = {b.expr}")
-            print(f"  at {', '.join(f'{k}={_fmt(v)}' for k, v in values.items())}: "
-                  f"{out['value']:.6g}")
-        return 0
-    if head == "crossover":
-        if len(rest) != 3:
-            raise SystemExit("ccq calc crossover: give NAME_A NAME_B SYMBOL, e.g. `ccq calc "
-                             "crossover gapip.ae_qubits gapip.simhash_bits tau P=1e9 delta=0.01`")
-        a, b = _lookup(rest[0], bounds), _lookup(rest[1], bounds)
-        try:
-            roots = crossover(a, b, rest[2], **values)
-        except ValueError as e:
-            raise SystemExit(f"ccq calc: {e}") from None
-        out = {"a": a.name, "b": b.name, "symbol": rest[2], "values": values,
-               "roots": [dataclasses.asdict(r) | {"formula": None if r.formula is None
-                                                  else str(r.formula)} for r in roots]}
-        if emit:
-            emit(out)
-        else:
-            if not roots:
-                print(f"{a.name} and {b.name} do not cross in {rest[2]}")
-            for r in roots:
-                print(f"{rest[2]}* = {r.value:.6g} [{r.method}"
-                      + (f": {r.formula}" if r.formula is not None else "") + "]")
-        return 0
-    if head not in TOPICS:
-        if head in bounds:
-            raise SystemExit(f"ccq calc: {head!r} is a bound; use `ccq calc bound {head} ...`")
-        raise SystemExit(f"ccq calc: unknown topic {head!r}; topics: {', '.join(TOPICS)} "
-                         "(or `ccq calc bound NAME ...`)")
-    if rest:
-        raise SystemExit(f"ccq calc: unexpected argument(s) {rest}")
-    topic = TOPICS[head]
-    known = {n for m in topic.methods for b in _resolve_in(topic, m, bounds)[0].values()
-             if isinstance(b, Bound) for n in b.symbols}
-    unknown = set(values) - known - set(DEFAULTS)
-    if unknown:
-        raise SystemExit(f"ccq calc {head}: unknown parameter(s) {sorted(unknown)}; "
-                         f"this topic's bounds use {sorted(known) or 'none yet'}")
-    unused = sorted(set(values) - known)
-    try:
-        result = evaluate_topic(topic, values, bounds)
-    except ValueError as e:
-        raise SystemExit(f"ccq calc {head}: {e}") from None
-    result["unused"] = unused
-    if emit:
-        emit(result)
-    else:
-        print(format_topic(result))
-        if unused:
-            print(f"  note: {', '.join(unused)} not used by any bound of this topic available now")
-    return 0
+    """``ccq calc ...`` (see :mod:`ccq._calculator_cli`); raises ``SystemExit(message)`` on
+    bad input."""
+    from ._calculator_cli import calc_main as main
 
-
-def _lookup(name: str, bounds: Mapping[str, Bound]) -> Bound:
-    if name not in bounds:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(bounds), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `ccq bounds` lists them"
-        raise SystemExit(f"ccq calc: unknown bound {name!r}{hint}")
-    return bounds[name]
+    return main(argv, bounds)
 
 
 # ---------------------------------------------------------------------------------- JavaScript

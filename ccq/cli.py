@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import time
 from pathlib import Path
 
-__all__ = ["main", "find_root", "discover_experiments", "discover_figures", "reproduce"]
+__all__ = ["main", "build_parser", "UsageError", "find_root", "discover_experiments",
+           "discover_figures", "reproduce"]
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -27,7 +29,7 @@ def find_root(start: Path | None = None) -> Path:
     fallback = Path(__file__).resolve().parents[1]
     if (fallback / "experiments").is_dir():
         return fallback
-    raise SystemExit(
+    raise _Failure(
         "ccq: no experiments/ and paper_figures/ found above the working directory; "
         "run from a ccq checkout (pip install -e .)"
     )
@@ -136,9 +138,15 @@ def reproduce(
     return claims
 
 
+def _check_seed(seed: int) -> int:
+    if not 0 <= seed < 2**63:
+        raise UsageError(f"--seed must be in [0, 2^63), got {seed}")
+    return seed
+
+
 def _cmd_reproduce(args) -> int:
     root = find_root()
-    reproduce(root, quick=args.quick, only=args.only, seed=args.seed,
+    reproduce(root, quick=args.quick, only=args.only, seed=_check_seed(args.seed),
               out_dir=Path(args.out) if args.out else None,
               results=Path(args.results) if args.results else None,
               progress=not args.no_progress)
@@ -157,25 +165,24 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_bounds(args) -> int:
+    from ._calculator_cli import _lookup, bound_help
     from .bounds import registry
 
     bounds = registry()
+    if args.values:
+        # one spelling evaluates a bound (with domain checks): `ccq calc bound`
+        raise UsageError(f"to evaluate a bound use `ccq calc bound {args.name} "
+                         f"{' '.join(args.values)}`; `ccq bounds [NAME]` lists or shows bounds")
     if args.name is None:
         for name, b in bounds.items():
-            print(f"{name:40s} [{b.kind}] {b.expr}    ({', '.join(b.symbols)})")
+            print(f"{name:40s} [{b.kind} on {b.quantity}] ({', '.join(b.symbols)})")
+        print(f"\n{len(bounds)} bounds; `ccq bounds NAME` shows one, "
+              "`ccq calc bound NAME SYMBOL=VALUE ...` evaluates it")
         return 0
-    if args.name not in bounds:
-        raise SystemExit(f"ccq: unknown bound {args.name!r}; `ccq bounds` lists them")
-    b = bounds[args.name]
-    print(f"{b.name} [{b.kind}]: {b.expr}\n{b.statement}\nsource: {b.source}")
-    if args.values:
-        values = {}
-        for item in args.values:
-            sym, _, val = item.partition("=")
-            if not _:
-                raise SystemExit(f"ccq: values are given as symbol=number, got {item!r}")
-            values[sym] = float(val)
-        print(f"value: {b(**values):.6g}")
+    try:
+        print(bound_help(_lookup(args.name, bounds)))
+    except SystemExit as e:
+        raise UsageError(str(e.code).removeprefix("ccq calc: ")) from None
     return 0
 
 
@@ -187,22 +194,39 @@ def _cmd_claims(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["calc"]:           # free-form --SYMBOL VALUE options: parsed by ccq.calculator
-        from .calculator import calc_main
+class _Failure(SystemExit):
+    """The command cannot run here (no checkout found): exit status 1."""
 
-        return calc_main(argv[1:])
-    parser = argparse.ArgumentParser(
+    status = 1
+
+
+class UsageError(Exception):
+    """Bad command-line input: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line instead of printing usage and exiting."""
+
+    def error(self, message):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(
         prog="ccq",
         description="Communication complexity in distributed learning, quantum and classical.",
+        epilog="Exit status: 0 ok, 1 failure, 2 bad input (one line on stderr). "
+               "`ccq calc --help` for the calculators.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"ccq {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("reproduce", help="run experiments, redraw figures, print the claims table")
     p.add_argument("--quick", action="store_true", help="small grids (minutes on 2 CPU cores)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run only these experiments")
-    p.add_argument("--seed", type=int, default=0, help="root PRNG seed (default 0)")
+    p.add_argument("--seed", type=int, default=0, help="root PRNG seed in [0, 2^63) (default 0)")
     p.add_argument("--out", help="figure folder (default paper_figures/out)")
     p.add_argument("--results", help="results folder (default experiments/results[/quick])")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -211,20 +235,86 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("list", help="list experiments and figures")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("bounds", help="list the bounds, or show and evaluate one")
+    p = sub.add_parser("bounds", help="list the bounds, or show one (statement, quantity, "
+                       "domains); evaluate with `ccq calc bound NAME s=v`")
     p.add_argument("name", nargs="?")
-    p.add_argument("values", nargs="*", metavar="SYMBOL=VALUE")
+    p.add_argument("values", nargs="*", metavar="SYMBOL=VALUE", help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_bounds)
 
     sub.add_parser("calc", help="scaling calculators: `ccq calc gapip --tau 0.01 --dim 1e9`, "
-                   "`ccq calc bound NAME s=v`, `ccq calc --html FILE` (see `ccq calc --help`)")
+                   "`ccq calc gapip --help`, `ccq calc bound NAME s=v`, `ccq calc --html FILE`",
+                   add_help=False)
 
     p = sub.add_parser("claims", help="print the claims table from existing results")
     p.add_argument("--quick", action="store_true", help="read the quick results")
     p.set_defaults(func=_cmd_claims)
+    return parser
 
+
+def _run(argv: list[str]) -> int:
+    if argv[:1] == ["calc"]:           # free-form --SYMBOL VALUE options: parsed by ccq.calculator
+        from ._calculator_cli import calc_main
+
+        return calc_main(argv[1:])
+    parser = build_parser()
+    if not argv:
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     return args.func(args)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``ccq``; return the exit status (0 ok, 1 failure, 2 usage error).
+
+    No traceback reaches the user: errors print one line on stderr (``CCQ_DEBUG=1`` re-raises
+    unexpected ones), and a closed stdout (``ccq calc gapip | head -1``) ends quietly.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+        return status
+    except UsageError as e:
+        return _error(f"ccq: error: {e}", 2)
+    except SystemExit as e:            # ccq calc's one-line messages, argparse's --help/--version
+        if e.code is None or isinstance(e.code, int):
+            return e.code or 0
+        return _error(e.code if str(e.code).startswith("ccq") else f"ccq: {e.code}",
+                      getattr(e, "status", 2))
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, as Python's docs advise
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    except KeyboardInterrupt:
+        return _error("ccq: interrupted", 130)
+    except OSError as e:
+        where = f" {e.filename!r}" if getattr(e, "filename", None) else ""
+        return _error(f"ccq: cannot access{where}: {e.strerror or e}", 1)
+    except Exception as e:  # noqa: BLE001  (the user gets one line, a developer the traceback)
+        if os.environ.get("CCQ_DEBUG"):
+            raise
+        return _error(f"ccq: internal error: {type(e).__name__}: {e} "
+                      "(CCQ_DEBUG=1 shows the traceback)", 1)
+
+
+def _error(message: str, status: int) -> int:
+    try:
+        print(_one_line(message), file=sys.stderr)
+    except (BrokenPipeError, OSError):
+        pass
+    return status
 
 
 if __name__ == "__main__":

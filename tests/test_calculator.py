@@ -217,3 +217,13 @@ def test_javascript_values_equal_python_values():
                                     check=True, timeout=60).stdout)
     for (name, _, _, expected), value in zip(cases, got, strict=True):
         assert value == pytest.approx(expected, rel=1e-12), name
+
+
+def test_every_bound_declares_what_it_counts():
+    # an overlap and a difference of overlaps are the only plain values
+    plain = {n for n, b in registry().items() if b.quantity == "value"}
+    assert plain <= {"encoding.augmented_overlap", "gapip.overlap_gap"}, sorted(plain)
+    for n, b in registry().items():
+        head = n.split(".")[1]
+        if head.endswith(("_bits", "_qubits")) and "expansion" not in head:
+            assert b.quantity in ("bits", "qubits"), n

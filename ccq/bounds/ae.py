@@ -20,6 +20,7 @@ error = Bound(
     "|a' - a| <= 2 pi sqrt(a(1-a))/M + pi^2/M^2 with probability >= 8/pi^2.",
     "upper",
     "Brassard-Hoyer-Mosca-Tapp 2002 (quant-ph/0005055), Theorem 12",
+    quantity="error",
 )
 
 success_probability = Bound(
@@ -28,6 +29,7 @@ success_probability = Bound(
     "Probability with which one run of canonical amplitude estimation meets ae.error.",
     "lower",
     "Brassard-Hoyer-Mosca-Tapp 2002 (quant-ph/0005055), Theorem 12",
+    quantity="probability",
 )
 
 queries = Bound(
@@ -38,6 +40,7 @@ queries = Bound(
     "with probability <= 1 - 8/pi^2.",
     "sufficient",
     "Brassard-Hoyer-Mosca-Tapp 2002; derived in proofs/proof_gapip.py",
+    quantity="queries",
 )
 
 median_repetitions = Bound(
@@ -48,4 +51,5 @@ median_repetitions = Bound(
     "the number of failed runs: exp(-2 r (8/pi^2 - 1/2)^2) <= delta).",
     "sufficient",
     "Hoeffding 1963; Jerrum-Valiant-Vazirani median trick; derived in proofs/proof_gapip.py",
+    quantity="repetitions",
 )

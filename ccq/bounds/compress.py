@@ -21,6 +21,7 @@ powersgd_bits = Bound(
     "32 r (n + m) bits per worker per step (1-D tensors are sent uncompressed).",
     "exact",
     "Vogels, Karimireddy, Jaggi 2019 (arXiv 1905.13727); derived in proofs/proof_compress.py",
+    quantity="bits",
 )
 
 powersgd_ratio = Bound(
@@ -30,6 +31,7 @@ powersgd_ratio = Bound(
     "d x d matrix d / (2 r), the O(d / r) of arXiv 2506.17974.",
     "exact",
     "arXiv 1905.13727, arXiv 2506.17974; derived in proofs/proof_compress.py",
+    quantity="ratio",
 )
 
 lq_sgd_bits = Bound(
@@ -39,6 +41,7 @@ lq_sgd_bits = Bound(
     "32-bit scale per factor, per n x m matrix, per worker per step [ccq's aggregation choice].",
     "exact",
     "arXiv 2506.17974 [reconstruction of the codec]; derived in proofs/proof_compress.py",
+    quantity="bits",
 )
 
 topk_bits = Bound(
@@ -47,6 +50,7 @@ topk_bits = Bound(
     "Top-k sends k values (32 bits) and k indices (ceil(log2 P) bits) per worker per step.",
     "exact",
     "Stich, Cordonnier, Jaggi 2018 (arXiv 1809.07599); plain fixed-length indices",
+    quantity="bits",
 )
 
 qsgd_bits = Bound(
@@ -56,6 +60,7 @@ qsgd_bits = Bound(
     "ceil(log2(s + 1)) level bits per entry (fixed-length code, no Elias coding).",
     "exact",
     "Alistarh et al. 2017 (arXiv 1610.02132)",
+    quantity="bits",
 )
 
 sign_bits = Bound(
@@ -64,6 +69,7 @@ sign_bits = Bound(
     "signSGD sends one sign bit per entry plus one 32-bit scale per worker per step.",
     "exact",
     "Bernstein et al. 2018 (arXiv 1802.04434)",
+    quantity="bits",
 )
 
 allreduce_link_bits = Bound(
@@ -73,6 +79,7 @@ allreduce_link_bits = Bound(
     "(up to ceil padding of the N chunks).",
     "exact",
     "Patarasuk and Yuan 2009",
+    quantity="bits",
 )
 
 allgather_link_bits = Bound(
@@ -82,4 +89,5 @@ allgather_link_bits = Bound(
     "directed link carries the N - 1 other messages, so per-link cost grows with N.",
     "exact",
     "Patarasuk and Yuan 2009",
+    quantity="bits",
 )

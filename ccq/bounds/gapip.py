@@ -40,6 +40,7 @@ swap_shots = Bound(
     "acceptance probabilities (1 + a)/2 differ by tau/2 (sampling.threshold_shots, gap tau/2).",
     "sufficient",
     "Buhrman-Cleve-Watrous-de Wolf 2001 + Hoeffding; derived in proofs/proof_gapip.py",
+    quantity="shots",
 )
 
 swap_qubits = Bound(
@@ -49,6 +50,7 @@ swap_qubits = Bound(
     "state u, one round. Theta(tau^-2 log P): no better than SimHash's tau^-2 bits.",
     "sufficient",
     "derived in proofs/proof_gapip.py",
+    quantity="qubits",
 )
 
 ae_queries = Bound(
@@ -58,6 +60,7 @@ ae_queries = Bound(
     "lands on the right side of a_mid with probability >= 8/pi^2.",
     "sufficient",
     "Brassard-Hoyer-Mosca-Tapp 2002; derived in proofs/proof_gapip.py",
+    quantity="queries",
 )
 
 ae_repetitions = Bound(
@@ -66,6 +69,7 @@ ae_repetitions = Bound(
     "Parallel canonical-AE runs whose majority vote errs with probability <= delta.",
     "sufficient",
     "derived in proofs/proof_gapip.py",
+    quantity="repetitions",
 )
 
 ae_rounds = Bound(
@@ -76,6 +80,7 @@ ae_rounds = Bound(
     "the repetitions): O(1/tau) rounds, interactive.",
     "sufficient",
     "derived in proofs/proof_gapip.py",
+    quantity="rounds",
 )
 
 ae_qubits = Bound(
@@ -87,6 +92,7 @@ ae_qubits = Bound(
     "travelling control register.",
     "sufficient",
     "derived in proofs/proof_gapip.py",
+    quantity="qubits",
 )
 
 mlae_max_power = Bound(
@@ -99,6 +105,7 @@ mlae_max_power = Bound(
     "finite-sample guarantee: ccq measures the real requirement.",
     "sufficient",
     "Suzuki et al. 2020 (arXiv 1904.10246); derived in proofs/proof_gapip.py",
+    quantity="queries",
 )
 
 simhash_bits = Bound(
@@ -109,6 +116,7 @@ simhash_bits = Bound(
     "(sampling.threshold_shots with gap 2 asin(tau)/pi). Theta(tau^-2 log 1/delta).",
     "sufficient",
     "Charikar 2002 + Hoeffding; derived in proofs/proof_gapip.py",
+    quantity="bits",
 )
 
 jl_rows = Bound(
@@ -120,6 +128,7 @@ jl_rows = Bound(
     "measures the effect.",
     "sufficient",
     "Dasgupta-Gupta 2003; derived in proofs/proof_gapip.py",
+    quantity="copies",
 )
 
 jl_bits = Bound(
@@ -128,6 +137,7 @@ jl_bits = Bound(
     "Bits of the JL sketch protocol: gapip.jl_rows entries at b bits each, one-way.",
     "sufficient",
     "derived in proofs/proof_gapip.py",
+    quantity="bits",
 )
 
 exact_entry_bits = Bound(
@@ -137,6 +147,7 @@ exact_entry_bits = Bound(
     "<g, h> by less than tau (error sqrt(P)/(2^b - 1)), so the exact protocol never errs.",
     "sufficient",
     "derived in proofs/proof_gapip.py",
+    quantity="bits",
 )
 
 exact_bits = Bound(
@@ -145,6 +156,7 @@ exact_bits = Bound(
     "Bits of sending all P entries of g at b bits each (one-way, deterministic).",
     "exact",
     "cost model",
+    quantity="bits",
 )
 
 classical_lower = Bound(
@@ -155,6 +167,7 @@ classical_lower = Bound(
     "n = 4/tau^2, g = x/sqrt(n)); the constant is not given.",
     "lower",
     "Chakrabarti-Regev 2011 (arXiv 1009.3460); Sherstov 2011",
+    quantity="bits",
 )
 
 

@@ -37,6 +37,7 @@ pass_upper = Bound(
     "(1 + F)/2, so its failure probability eta >= (1 - F)/2. Tight (GHZ with one phase flip).",
     "upper",
     "derived in proofs/proof_ghz.py (Pi_Z Pi_X = |GHZ><GHZ|)",
+    quantity="probability",
 )
 
 copy_trace_distance = Bound(
@@ -47,6 +48,7 @@ copy_trace_distance = Bound(
     "party's guessing probability rises by at most sqrt(2 eta) over the ideal protocol.",
     "upper",
     "gentle measurement + ghz.pass_upper; derived in proofs/proof_ghz.py",
+    quantity="error",
 )
 
 _D = sp.sqrt(2 * eta)
@@ -60,6 +62,7 @@ leakage_bits = Bound(
     "upper",
     "Alicki-Fannes-Winter continuity (Winter 2016, arXiv 1507.07775, cq case) + "
     "ghz.copy_trace_distance",
+    quantity="bits",
 )
 
 verification_eps = Bound(
@@ -72,6 +75,7 @@ verification_eps = Bound(
     ">= f) <= exp(-m f / 2). Coherent attacks across copies are not covered.",
     "upper",
     "derived in proofs/proof_ghz.py (a random half avoids Z would-fail copies w.p. <= 2^-Z)",
+    quantity="probability",
 )
 
 verification_eps_hoeffding = Bound(
@@ -81,6 +85,7 @@ verification_eps_hoeffding = Bound(
     "sampling without replacement (kept for comparison: the f^2 term makes it loose).",
     "upper",
     "Hoeffding 1963; derived in proofs/proof_ghz.py",
+    quantity="probability",
 )
 
 verification_copies = Bound(
@@ -89,6 +94,7 @@ verification_copies = Bound(
     "Total copies 2m that make ghz.verification_eps <= eps: 2m = 4 ln(1/eps) / f.",
     "sufficient",
     "derived in proofs/proof_ghz.py",
+    quantity="copies",
 )
 
 copy_overhead = Bound(
@@ -97,6 +103,7 @@ copy_overhead = Bound(
     "Copies distributed per copy used in the verified protocol (m tested + m used).",
     "exact",
     "by construction (cut-and-choose with half tested)",
+    quantity="ratio",
 )
 
 bits_per_coordinate = Bound(
@@ -106,6 +113,7 @@ bits_per_coordinate = Bound(
     "log2 d bits, d the smallest power of two above N (2^b - 1).",
     "exact",
     "ccq.protocols.ghz.ghz_cost",
+    quantity="bits",
 )
 
 verified_bits_per_coordinate = Bound(
@@ -115,6 +123,7 @@ verified_bits_per_coordinate = Bound(
     "and of the tested copy, plus 3 challenge bits (tested-or-used for 2 copies, test basis).",
     "exact",
     "ccq.protocols.ghz_verify.verified_cost",
+    quantity="bits",
 )
 
 ebits_per_coordinate = Bound(
@@ -124,6 +133,7 @@ ebits_per_coordinate = Bound(
     "as N - 1 d-dimensional Bell pairs (log2 d ebits each).",
     "exact",
     "ccq.protocols.ghz_verify.verified_cost",
+    quantity="ebits",
 )
 
 qubits_per_coordinate = Bound(
@@ -132,6 +142,7 @@ qubits_per_coordinate = Bound(
     "Qubits a source sends to distribute the 2 GHZ_d copies per verified coordinate (offline).",
     "exact",
     "ccq.protocols.ghz.distribution_qubits",
+    quantity="qubits",
 )
 
 # ---------------------------------------------------------------- classical comparators
@@ -146,6 +157,7 @@ pairwise_mask_bits = Bound(
     "at unmasking. Computational security (DH + PRG), server-mediated, 7 sequential messages.",
     "exact",
     "Bonawitz et al. CCS 2017 (arXiv 1611.04482); ccq.sketches.secure_agg.pairwise_mask_cost",
+    quantity="bits",
 )
 
 pairwise_mask_expansion = Bound(
@@ -154,6 +166,7 @@ pairwise_mask_expansion = Bound(
     "Per-user communication of pairwise-mask secure aggregation over the plain b-bit vector.",
     "exact",
     "Bonawitz et al. CCS 2017 report about 1.73x at N = 2^10, P = 2^20, b = 16",
+    quantity="ratio",
 )
 
 otp_bits = Bound(
@@ -164,6 +177,7 @@ otp_bits = Bound(
     "the aggregator; consumes P log2 d bits of fresh key per user per aggregation.",
     "exact",
     "Shannon one-time pad; ccq.sketches.secure_agg.otp_cost",
+    quantity="bits",
 )
 
 otp_key_bits = Bound(
@@ -172,4 +186,5 @@ otp_key_bits = Bound(
     "Secret key material each user consumes per aggregation with zero-sum one-time pads.",
     "exact",
     "ccq.sketches.secure_agg.otp_cost",
+    quantity="bits",
 )

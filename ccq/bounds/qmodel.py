@@ -24,6 +24,7 @@ inference_qubits = Bound(
     "Alice after each B_l; Alice measures) of log2 N qubits. Interactive, no entanglement.",
     "exact",
     "arXiv 2310.07136 (reconstruction); counted in ccq.protocols.qmodel.message_log",
+    quantity="qubits",
 )
 
 inference_rounds = Bound(
@@ -32,6 +33,7 @@ inference_rounds = Bound(
     "Sequential messages of the forward pass (shots run in parallel).",
     "exact",
     "arXiv 2310.07136 (reconstruction)",
+    quantity="rounds",
 )
 
 inference_shots = Bound(
@@ -41,6 +43,7 @@ inference_shots = Bound(
     "(Hoeffding, range 2).",
     "sufficient",
     "Hoeffding 1963; derived in proofs/proof_qmodel.py",
+    quantity="shots",
 )
 
 inference_total_qubits = Bound(
@@ -49,6 +52,7 @@ inference_total_qubits = Bound(
     "Qubits to estimate f(x) within eps w.p. >= 1 - delta: O(L log N / eps^2).",
     "sufficient",
     "arXiv 2310.07136 (reconstruction); derived in proofs/proof_qmodel.py",
+    quantity="qubits",
 )
 
 paramshift_copies = Bound(
@@ -59,6 +63,7 @@ paramshift_copies = Bound(
     "2 ln(2P/delta)/eps^2 shots each (Hoeffding on (o+ - o-)/2 in [-1, 1], union bound).",
     "sufficient",
     "Mitarai et al. 2018, Schuld et al. 2019 (shift rule); derived in proofs/proof_qmodel.py",
+    quantity="copies",
 )
 
 mass_copies = Bound(
@@ -69,6 +74,7 @@ mass_copies = Bound(
     "a mean of terms in [-2, 2] (Hoeffding), union bound over P. Logarithmic in P.",
     "sufficient",
     "ccq reconstruction of the copy-reusing estimator; derived in proofs/proof_qmodel.py",
+    quantity="copies",
 )
 
 mass_messages_all_layers = Bound(
@@ -78,6 +84,7 @@ mass_messages_all_layers = Bound(
     "4L - 2l + 1 messages each): the L^2 factor of gradient communication.",
     "exact",
     "derived in proofs/proof_qmodel.py; counted in ccq.protocols.qmodel.mass_messages",
+    quantity="rounds",
 )
 
 gradient_qubits = Bound(
@@ -88,6 +95,7 @@ gradient_qubits = Bound(
     "copies. Polylog in N.",
     "sufficient",
     "derived in proofs/proof_qmodel.py",
+    quantity="qubits",
 )
 
 classical_data_bits = Bound(
@@ -96,6 +104,7 @@ classical_data_bits = Bound(
     "Alice ships her data x (N reals of b bits); Bob then evaluates the model locally.",
     "exact",
     "trivial protocol",
+    quantity="bits",
 )
 
 classical_model_bits = Bound(
@@ -104,6 +113,7 @@ classical_model_bits = Bound(
     "Bob ships his model (L phase vectors in R^N and L HEA blocks of 2 log2 N angles).",
     "exact",
     "trivial protocol",
+    quantity="bits",
 )
 
 linear_sketch_bits = Bound(
@@ -114,4 +124,5 @@ linear_sketch_bits = Bound(
     "1/2 + arcsin(tau)/pi >= 1/2 + tau/pi; majority vote, one-sided Hoeffding. Independent of N.",
     "sufficient",
     "Charikar 2002; derived in proofs/proof_qmodel.py",
+    quantity="bits",
 )

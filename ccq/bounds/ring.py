@@ -25,6 +25,7 @@ classical_bits_per_link = Bound(
     "link (S divisible by N; otherwise chunks are ceil(S/N) bits).",
     "exact",
     _SOURCE,
+    quantity="bits",
 )
 
 superdense_qubits_per_link = Bound(
@@ -34,6 +35,7 @@ superdense_qubits_per_link = Bound(
     "classical bit count (S/N even).",
     "exact",
     _SOURCE,
+    quantity="qubits",
 )
 
 ebits_per_link = Bound(
@@ -42,6 +44,7 @@ ebits_per_link = Bound(
     "Each superdense qubit consumes one pre-shared Bell pair: (N-1)S/N ebits per directed link.",
     "exact",
     _SOURCE,
+    quantity="ebits",
 )
 
 lifetime_uses_per_link = Bound(
@@ -51,6 +54,7 @@ lifetime_uses_per_link = Bound(
     "2(N-1)S/N channel uses per link, the same as the classical ring (lifetime use unchanged).",
     "exact",
     _SOURCE,
+    quantity="qubits",
 )
 
 critical_path_steps = Bound(
@@ -60,6 +64,7 @@ critical_path_steps = Bound(
     "for either link.",
     "exact",
     _SOURCE,
+    quantity="rounds",
 )
 
 phase_bits_per_link = Bound(
@@ -69,4 +74,5 @@ phase_bits_per_link = Bound(
     "directed link: the nccl-tests bus-bandwidth factor (N-1)/N.",
     "exact",
     _SOURCE,
+    quantity="bits",
 )

@@ -23,6 +23,7 @@ symbol_error = Bound(
     "probability 1 - F, each of the three wrong symbols with probability (1 - F)/3.",
     "exact",
     "derived in proofs/proof_superdense.py (reconstruction of arXiv 2606.20344, noise model ours)",
+    quantity="probability",
 )
 
 bit_error = Bound(
@@ -32,6 +33,7 @@ bit_error = Bound(
     "wrong symbols flip a given bit).",
     "exact",
     "derived in proofs/proof_superdense.py",
+    quantity="probability",
 )
 
 rate = Bound(
@@ -43,6 +45,7 @@ rate = Bound(
     "the formula is read as its limit 2.",
     "exact",
     "derived in proofs/proof_superdense.py; protocols.md section 1",
+    quantity="ratio",
 )
 
 
@@ -58,6 +61,7 @@ break_even_fidelity = Bound(
     "saving disappears. The rate increases with F on (1/4, 1], so the root is unique there.",
     "exact",
     "derived in proofs/proof_superdense.py (numerical root of superdense.rate = 1)",
+    quantity="fidelity",
 )
 
 online_saving = Bound(
@@ -67,6 +71,7 @@ online_saving = Bound(
     "by exactly a factor of 2, the most any entanglement-assisted scheme allows.",
     "exact",
     "Bennett-Wiesner 1992; optimality Cleve-van Dam-Nielsen-Tapp 1999 (quant-ph/9708019)",
+    quantity="ratio",
 )
 
 word_error = Bound(
@@ -76,6 +81,7 @@ word_error = Bound(
     "error with probability 1 - F^(b/2).",
     "exact",
     "derived in proofs/proof_superdense.py",
+    quantity="probability",
 )
 
 parity_undetected = Bound(
@@ -86,4 +92,5 @@ parity_undetected = Bound(
     "probability (1 + 3 ((4F - 1)/3)^(b/2+1))/4, minus the error-free case F^(b/2+1).",
     "exact",
     "derived in proofs/proof_superdense.py",
+    quantity="probability",
 )

@@ -41,6 +41,7 @@ edge_outcome_probability = Bound(
     "exact",
     "Bar-Yossef-Jayram-Kerenidis, STOC 2004; derived in "
     "proofs/proof_tieaudit.py",
+    quantity="probability",
 )
 
 quantum_copies = Bound(
@@ -51,6 +52,7 @@ quantum_copies = Bound(
     "exp(-2 K eps^2) <= delta).",
     "sufficient",
     "Hoeffding 1963; derived in proofs/proof_tieaudit.py",
+    quantity="copies",
 )
 
 quantum_qubits = Bound(
@@ -61,6 +63,7 @@ quantum_qubits = Bound(
     "O(eps^-2 log P log 1/delta) qubits.",
     "sufficient",
     "arXiv 2606.20344 (claim O(eps^-2 log P)); derived in proofs/proof_tieaudit.py",
+    quantity="qubits",
 )
 
 birthday_bits = Bound(
@@ -74,6 +77,7 @@ birthday_bits = Bound(
     "sufficient",
     "Bar-Yossef-Jayram-Kerenidis 2004 (birthday protocol); constants derived in "
     "proofs/proof_tieaudit.py",
+    quantity="bits",
 )
 
 exact_bits = Bound(
@@ -82,6 +86,7 @@ exact_bits = Bound(
     "Deterministic one-way protocol: Alice sends all P signs; Bob computes the agreement exactly.",
     "exact",
     "trivial",
+    quantity="bits",
 )
 
 classical_lower = Bound(
@@ -97,6 +102,7 @@ classical_lower = Bound(
     "lower",
     "derived in proofs/proof_tieaudit.py; Omega(sqrt P): Bar-Yossef et al. 2004, Gavinsky et al. "
     "2008 (quant-ph/0611209)",
+    quantity="bits",
 )
 
 twoway_bits = Bound(
@@ -108,4 +114,5 @@ twoway_bits = Bound(
     "exponential separation is a one-way phenomenon.",
     "sufficient",
     "arXiv 2606.20344 caveat (docs/protocols.md section 4); derived in proofs/proof_tieaudit.py",
+    quantity="bits",
 )

@@ -21,16 +21,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import html
-import json
 import math
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
-from sympy.printing.jscode import JavascriptCodePrinter
 from sympy.printing.numpy import NumPyPrinter
 
 from .bounds import QUANTITIES, Bound, crossover, crossover_formula, registry
@@ -447,8 +443,6 @@ def _scan_roots(a: Bound, b: Bound, x: str, fixed: Mapping[str, float]) -> list[
     lo, hi, log = SLIDERS.get(x, (1e-12, 1e12, True))
     grid = np.geomspace(lo, hi, CROSSOVER_POINTS) if log else np.linspace(lo, hi,
                                                                           CROSSOVER_POINTS)
-    if any(x in c.symbols and c.is_integer(x) for c in (a, b)):
-        grid = np.unique(np.round(grid))
 
     def gap(v):
         with np.errstate(all="ignore"):
@@ -456,17 +450,22 @@ def _scan_roots(a: Bound, b: Bound, x: str, fixed: Mapping[str, float]) -> list[
                    - np.asarray(_numeric(b)(**fixed, **{x: v}), dtype=float))
         return np.broadcast_to(out, np.shape(v))
 
+    integer = x in INTEGERS or any(x in c.symbols and c.is_integer(x) for c in (a, b))
+    if integer:
+        grid = np.unique(np.round(grid))
     g = gap(grid)
     ok = np.isfinite(g)
     roots = []
     for i in np.flatnonzero(ok[:-1] & ok[1:] & (np.sign(g[:-1]) * np.sign(g[1:]) < 0)):
-        u, w, gu = grid[i], grid[i + 1], g[i]
+        u, w, gu = float(grid[i]), float(grid[i + 1]), g[i]
         for _ in range(200):
-            mid = math.sqrt(u * w) if log and u > 0 else (u + w) / 2
+            # an integer symbol's crossover is the first integer past the sign change
+            mid = (math.floor((u + w) / 2) if integer else
+                   math.sqrt(u * w) if log and u > 0 else (u + w) / 2)
             if mid in (u, w):
                 break
             gm = float(gap(np.array([mid]))[0])
-            if math.copysign(1.0, gm) == math.copysign(1.0, gu):
+            if gm != 0 and (gm < 0) == (gu < 0):     # a tie counts as reached, as in the page
                 u, gu = mid, gm
             else:
                 w = mid
@@ -731,137 +730,12 @@ def calc_main(argv: list[str] | None = None, bounds: Mapping[str, Bound] | None 
     return main(argv, bounds)
 
 
-# ---------------------------------------------------------------------------------- JavaScript
-class _JSPrinter(JavascriptCodePrinter):
-    """``sympy.jscode`` plus the C99 functions of ``sympy.codegen.cfunctions`` that bounds use."""
-
-    def _print_log2(self, expr):
-        return f"Math.log2({self._print(expr.args[0])})"
-
-    def _print_log10(self, expr):
-        return f"Math.log10({self._print(expr.args[0])})"
-
-    def _print_exp2(self, expr):
-        return f"Math.pow(2, {self._print(expr.args[0])})"
-
-    def _print_log1p(self, expr):
-        return f"Math.log1p({self._print(expr.args[0])})"
-
-    def _print_expm1(self, expr):
-        return f"Math.expm1({self._print(expr.args[0])})"
-
-
-def javascript_function(bound: Bound) -> str | None:
-    """``function(values) {...}`` evaluating the bound, or None if sympy cannot print it.
-
-    Examples:
-        >>> from ccq.bounds import swap
-        >>> javascript_function(swap.acceptance)
-        'function(v) { const overlap = v["overlap"]; return (1/2)*overlap + 1/2; }'
-    """
-    try:
-        body = _JSPrinter({"strict": True}).doprint(bound.expr)
-    except (sp.printing.codeprinter.PrintMethodNotImplementedError, ValueError, TypeError):
-        return None
-    if "Not supported" in body:
-        return None
-    names = bound.symbols
-    decls = " ".join(f'const {n} = v["{n}"];' for n in names)
-    return f"function(v) {{ {decls} return {body}; }}"
-
-
-def _domain_json(bound: Bound, name: str):
-    dom = bound.domain(name)
-    if not isinstance(dom, sp.Interval):
-        return None
-    lo = None if dom.start == -sp.oo else float(dom.start)
-    hi = None if dom.end == sp.oo else float(dom.end)
-    return [lo, hi, bool(dom.left_open), bool(dom.right_open), bound.is_integer(name),
-            _show_set(dom)]
-
-
-from ._calculator_page import PAGE as _PAGE  # noqa: E402  (the template is long)
-
-
-def calculator_html(bounds: Mapping[str, Bound] | None = None,
-                    topics: Mapping[str, Topic] | None = None) -> str:
-    """The calculator page for ``bounds`` (default: every bound in ``ccq.bounds``) and ``topics``
-    (default :data:`TOPICS`; methods whose bounds are missing are noted, not drawn)."""
-    bounds = registry() if bounds is None else dict(bounds)
-    topics = TOPICS if topics is None else topics
-    compiled = {name: (b, javascript_function(b)) for name, b in bounds.items()}
-    usable = {name: (b, js) for name, (b, js) in compiled.items() if js}
-    skipped = sorted(set(bounds) - set(usable))
-    integer = {}
-    for b, _ in usable.values():
-        for n in b.symbols:
-            integer[n] = integer.get(n, False) or b.is_integer(n)
-    bound_table = ",\n".join(
-        f'{json.dumps(name)}: {{"symbols": {json.dumps(list(b.symbols))}, '
-        f'"kind": {json.dumps(b.kind)}, "quantity": {json.dumps(b.quantity)}, '
-        f'"domains": {json.dumps({n: _domain_json(b, n) for n in b.symbols})}, "f": {js}}}'
-        for name, (b, js) in usable.items())
-    topic_list, missing_notes = [], {}
-    for t in topics.values():
-        methods = []
-        for m in t.methods:
-            resolved, missing = _resolve_in(t, m, {k: b for k, (b, _) in usable.items()})
-            if missing:
-                missing_notes.setdefault(t.name, []).extend(missing)
-                continue
-            methods.append({"label": m.label, "family": m.family, "note": m.note,
-                            "costs": {k: (v.name if isinstance(v, Bound) else v)
-                                      for k, v in resolved.items()}})
-        if not any(isinstance(v, str) for m in methods for v in m["costs"].values()):
-            methods = []              # constants alone (e.g. a classical rate of 1) show nothing
-        names = {m["label"] for m in methods}
-        topic_list.append({"name": t.name, "title": t.title, "x": t.x, "metric": list(t.metric),
-                           "columns": _columns(m["costs"] for m in methods),
-                           "better": t.better, "methods": methods,
-                           "crossovers": [[a, b] for a, b in t.crossovers
-                                          if a in names and b in names],
-                           "missing": sorted(set(missing_notes.get(t.name, [])))})
-    symbols = sorted({n for b, _ in usable.values() for n in b.symbols} | set(ALWAYS),
-                     key=lambda s: (s not in ALWAYS, ALWAYS.index(s) if s in ALWAYS else 0,
-                                    s.lower(), s))
-    sliders = {s: {"lo": SLIDERS.get(s, (1e-3, 1e3, True))[0],
-                   "hi": SLIDERS.get(s, (1e-3, 1e3, True))[1],
-                   "log": SLIDERS.get(s, (1e-3, 1e3, True))[2],
-                   "value": DEFAULTS.get(s, 1.0), "integer": integer.get(s, False)}
-               for s in symbols}
-    formulas = "\n".join(_formula_section(b) for b, _ in usable.values())
-    note = (f"Not compiled (no JavaScript form): {', '.join(skipped)}." if skipped
-            else "Every bound compiled.")
-    return (_PAGE.replace("@@NOTE@@", html.escape(note))
-            .replace("@@FORMULAS@@", formulas)
-            .replace("@@BOUNDS@@", "{" + bound_table + "}")
-            .replace("@@TOPICS@@", json.dumps(topic_list))
-            .replace("@@SLIDERS@@", json.dumps(sliders))
-            .replace("@@POINTS@@", str(CROSSOVER_POINTS)))
-
-
-def _formula_section(b: Bound) -> str:
-    name = html.escape(b.name)
-    doms = ", ".join(f"{html.escape(n)} ∈ {html.escape(_show_set(b.domain(n)))}"
-                     for n in b.symbols)
-    return (
-        f'<section class="bound" id="bound:{name}"><h3>{name} '
-        f'<span class="kind">[{b.kind} on {b.quantity}]</span> = '
-        f'<span class="value" id="value:{name}"></span></h3>'
-        f"<pre>{html.escape(b.pretty)}</pre>"
-        f'<div class="latex">LaTeX: <code>{html.escape(b.latex)}</code></div>'
-        f"<p>{html.escape(b.statement)}</p><div class=\"src\">symbols: {doms}<br>"
-        f"source: {html.escape(b.source)}</div></section>"
-    )
-
-
-def write_calculator(path: Path | str, bounds: Mapping[str, Bound] | None = None,
-                     topics: Mapping[str, Topic] | None = None) -> Path:
-    """Write the calculator page to ``path``; return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(calculator_html(bounds, topics), encoding="utf-8")
-    return path
+# ---------------------------------------------------------------------------------- the page
+from ._calculator_page import (  # noqa: E402  (the page reads this module's tables)
+    calculator_html,
+    javascript_function,
+    write_calculator,
+)
 
 
 def python_crossovers(topic: Topic, params: Mapping[str, float],

@@ -1,20 +1,22 @@
 """Scaling calculators compiled from the sympy bounds: ``ccq calc`` and a self-contained HTML page.
 
-Per-topic tables (:data:`TOPICS`) say which bounds of ``ccq.bounds`` cost each method of a task
-(GapIP, TieAudit, ring all-reduce, ...) in qubits, bits, ebits and rounds, by the names of the
-naming contract (``gapip.ae_qubits``, ...). A name that is not in ``ccq.bounds`` yet is skipped
-with a note, so the calculators run before every topic has landed and light up as they do.
+Per-topic tables (:data:`TOPICS`) say what each method of a task (GapIP, TieAudit, ring all-reduce,
+...) costs, resource by resource, as bound names of ``ccq.bounds`` (``gapip.ae_qubits``), constants,
+or formulas over bound names (``"N * securagg.pairwise_mask_bits / P"``,
+``"ceiling(qmodel.inference_shots)"``: the integer budgets the protocols use). A method's total is
+its whole cost as the protocol counts it (``tests/test_calculator_crosscheck.py`` compares it with
+each protocol's own ``Cost``). A name that is not in ``ccq.bounds`` yet is skipped with a note.
 
-* :func:`evaluate_topic` : every method's cost at given parameters, the winner and the crossovers
-  (exact sympy roots where sympy finds them, else bracketed numeric roots);
-* :func:`calc_main` : the ``ccq calc`` command (text or ``--json``; ``ccq calc bound NAME s=v``);
-* :func:`calculator_html` / :func:`write_calculator` : the interactive page (no server, no network,
-  no plotting library): sliders for the parameters, live log-log plots on a canvas, crossover
-  markers, formulas. Its JavaScript is generated from the same sympy expressions with
-  ``sympy.jscode``, so the page cannot drift from ``ccq.bounds``.
+* :func:`evaluate_topic` : every method's cost at given parameters, the winner (or a tie) and the
+  crossovers (a numeric scan, with sympy's exact formula attached where it finds one);
+* :func:`calc_main` : the ``ccq calc`` command (:mod:`ccq._calculator_cli`);
+* :func:`calculator_html` / :func:`write_calculator` : the interactive page
+  (:mod:`ccq._calculator_page`), its JavaScript generated from the same sympy expressions.
 
-Cost convention (``docs/cost_model.md``): a method's *communication* is qubits + bits, one qubit
-counted like one bit; ebits (pre-shared entanglement) and rounds are shown beside it, not added.
+Cost convention (``docs/cost_model.md``): a method's total is the sum of its topic's ``metric``
+resources, one qubit counted like one bit; offline resources (ebit distribution, pre-shared keys)
+are part of it where a topic lists them; ebits and rounds are shown beside it, not added. Nothing
+here imports jax.
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from sympy.printing.numpy import NumPyPrinter
 from .bounds import QUANTITIES, Bound, crossover, crossover_formula, registry
 from .bounds._bound import _show_set
 
-__all__ = ["Method", "Topic", "TOPICS", "DEFAULTS", "SLIDERS", "ALIASES", "evaluate_topic",
-           "format_topic", "javascript_function", "calculator_html", "write_calculator",
+__all__ = ["Method", "Topic", "TOPICS", "DEFAULTS", "SLIDERS", "SYMBOLS", "INTEGERS", "ALIASES",
+           "COUNTS", "evaluate_topic", "check_params", "topic_symbols", "format_topic",
+           "format_count", "javascript_function", "calculator_html", "write_calculator",
            "calc_main"]
 
 # ---------------------------------------------------------------------------------- parameters
@@ -60,9 +63,6 @@ SLIDERS: dict[str, tuple[float, float, bool]] = {
 #: grid points of the crossover scan, the same in Python and in the page (roots closer than one
 #: grid step, a factor (hi/lo)^(1/400) apart, could be missed by both alike)
 CROSSOVER_POINTS = 401
-
-#: symbols the page always offers (the issue's list), used or not
-ALWAYS = ("tau", "P", "eps", "delta", "N", "F", "b", "r")
 
 #: what each symbol means and its unit (a topic may say more in ``Topic.symbols``)
 SYMBOLS: dict[str, tuple[str, str]] = {
@@ -111,8 +111,12 @@ ALIASES = {"dim": "P", "margin": "tau", "workers": "N", "parties": "N", "fidelit
 class Method:
     """One way to solve a topic's task and the bounds that cost it.
 
-    ``costs`` maps a resource (``qubits``, ``bits``, ``ebits``, ``rounds``, or ``rate`` for
-    rate topics) to a bound name in ``ccq.bounds`` or to a constant.
+    ``costs`` maps a resource (``qubits``, ``bits``, ``ebits``, ``rounds``, ``offline qubits``,
+    ``offline key bits``, ``shots``, ``queries``, or ``rate`` for rate topics) to a bound name in
+    ``ccq.bounds``, a constant, or a formula over bound names and their symbols
+    (``"ceiling(gapip.swap_shots) * gapip.swap_qubits / gapip.swap_shots"``). The resources in
+    the topic's ``metric`` add up to the method's total: make it the protocol's whole cost, and
+    add a cross-check in ``tests/test_calculator_crosscheck.py``.
     """
 
     label: str

@@ -144,7 +144,8 @@ def _evaluate_bound(b: Bound, values: dict) -> float:
     except ValueError as e:
         raise _fail(e) from None
     except (OverflowError, ZeroDivisionError) as e:
-        raise _fail(f"{b.name} cannot be evaluated at {_at(values)} ({e})") from None
+        raise _fail(f"{b.name} at {_at(values)} is beyond floating point "
+                    f"({type(e).__name__})") from None
     if not math.isfinite(value):
         raise _fail(f"{b.name} is not a finite number at {_at(values)} ({value}): outside the "
                     "formula's range, or beyond floating point")
@@ -352,7 +353,8 @@ def _topic(head, rest, values, bounds, as_json: bool) -> int:
     except ValueError as e:
         raise _fail(f"{head}: {e}") from None
     except (OverflowError, ZeroDivisionError) as e:
-        raise _fail(f"{head}: cannot evaluate at {_at(values)} ({e})") from None
+        raise _fail(f"{head}: the costs at {_at(values)} are beyond floating point "
+                    f"({type(e).__name__}): choose less extreme values") from None
     bad = [r["label"] for r in result["methods"] if r["available"]
            and not all(math.isfinite(v) for v in [*r["costs"].values(), r["total"]])]
     if bad:

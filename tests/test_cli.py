@@ -83,7 +83,7 @@ def test_topic_help_lists_symbols_defaults_units_and_meanings():
     (["calc", "gapip", "--tau", "nan"], 2, "tau must be a finite number"),
     (["calc", "gapip", "--tau", "1e400"], 2, "tau must be a finite number"),
     (["calc", "gapip", "--tau", "abc"], 2, "tau must be a number"),
-    (["calc", "gapip", "--tau", "1e-300"], 2, "tau=1e-300|not finite|cannot be evaluated"),
+    (["calc", "gapip", "--tau", "1e-300"], 2, "beyond floating point|not finite"),
     (["calc", "gapip", "--dim", "1000.5"], 2, "P=1000.5 must be an integer"),
     (["calc", "gapip", "--tua", "0.1"], 2, "did you mean tau"),
     (["calc", "gapi"], 2, "did you mean gapip"),
@@ -151,7 +151,7 @@ def _argv(draw):
     kind = draw(st.sampled_from(["topic", "bound", "crossover", "bounds", "help"]))
     pairs = draw(st.lists(st.tuples(st.sampled_from(_SYMS), _VALUES), max_size=3))
     style = draw(st.sampled_from(["--", "="]))
-    opts = []
+    opts = ["--json"] if draw(st.booleans()) else []
     for s, v in pairs:
         opts += [f"--{s}", v] if style == "--" else [f"{s}={v}"]
     if kind == "topic":

@@ -3,16 +3,18 @@
     python benchmarks/bench_cli.py              # prints a markdown table
     python benchmarks/bench_cli.py --repeat 9
 
-Each command runs in a fresh interpreter (as a user runs it); the best of ``--repeat`` wall
-times is kept, for the commands and for ``python -c pass`` and ``python -c "import jax"`` (what
-every command paid before the imports became lazy). Only ratios are meaningful: absolute times
-on a shared 2-core machine are noisy. Issue 16's target: ``--help``, ``calc`` and ``bounds``
-answer in well under a second, without importing jax.
+Each command runs in a fresh interpreter (as a user runs it); the best of ``--repeat`` runs is
+kept, both wall time and CPU time (user + system of the child, which a busy shared machine
+disturbs much less than wall time), for the commands and for ``python -c pass`` and
+``python -c "import jax"`` (what every command paid before the imports became lazy). Issue 16's
+target: ``--help``, ``calc`` and ``bounds`` answer in well under a second, without importing jax.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import time
@@ -37,26 +39,32 @@ COMMANDS = {
 }
 
 
-def best_time(cmd: list[str], repeat: int) -> float:
-    times = []
+def best_time(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """Best (wall seconds, CPU seconds) over ``repeat`` runs."""
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return min(times)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return min(walls), min(cpus)
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    base = best_time(COMMANDS["python -c pass"], args.repeat)
-    print("| command | best wall time (s) | ratio to `python -c pass` |")
-    print("|---|---:|---:|")
-    for name, cmd in COMMANDS.items():
-        t = best_time(cmd, args.repeat)
-        print(f"| `{name}` | {t:.3f} | {t / base:.1f} |", flush=True)
-
+    times = {name: best_time(cmd, args.repeat) for name, cmd in COMMANDS.items()}
+    base_wall, base_cpu = times["python -c pass"]
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, best of "
+          f"{args.repeat}\n")
+    print("| command | wall (s) | wall / `python -c pass` | CPU (s) | CPU / `python -c pass` |")
+    print("|---|---:|---:|---:|---:|")
+    for name, (wall, cpu) in times.items():
+        print(f"| `{name}` | {wall:.3f} | {wall / base_wall:.1f} | {cpu:.3f} | "
+              f"{cpu / base_cpu:.1f} |")
 
 if __name__ == "__main__":
     main()

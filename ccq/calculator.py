@@ -208,7 +208,9 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
     ), metric=("qubits", "offline qubits", "bits"),
         symbols={"N": ("workers in the ring", "workers")}),
     Topic("superdense", "Superdense coding over Werner pairs: bits per qubit sent", "F", (
-        Method("superdense coding", "quantum", {"rate": "superdense.rate"}),
+        Method("superdense coding", "quantum",
+               {"rate": "Piecewise((2, Eq(F, 1)), (superdense.rate, True))"},
+               note="at F = 1 the rate is its limit 2 (the formula has 0 log 0 there)"),
         Method("plain qubit / bit", "classical", {"rate": 1.0}),
     ), crossovers=(("superdense coding", "plain qubit / bit"),), metric=("rate",),
         better="higher"),
@@ -523,7 +525,8 @@ def evaluate_topic(topic: Topic | str, params: Mapping[str, float] | None = None
                     used[n] = params[n]
                 values = _params_for(ref, params)
                 ref.validate(**values)
-                row["costs"][key] = float(_numeric(ref)(**values))
+                with np.errstate(all="ignore"):   # a Piecewise evaluates every branch
+                    row["costs"][key] = float(_numeric(ref)(**values))
             else:
                 row["costs"][key] = ref
         row["total"] = sum(row["costs"].get(k, 0.0) for k in topic.metric)

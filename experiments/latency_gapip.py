@@ -106,6 +106,10 @@ def claims(rows):
             surv = min(r["ae_memory_survival"] for r in time_wins)
             measured += (f"; AE-first taus {_fmt_tau(span[0])}..{_fmt_tau(span[-1])}, worst "
                          f"memory survival there {surv:.3g} (T2 = {net.t2_s:g} s)")
+        coherent = [r for r in count_wins if r["ae_memory_survival"] >= 1 - DELTA]
+        measured += (f"; count-winning points where the whole AE run stays coherent in memory "
+                     f"(Pauli-free probability >= 1 - delta at T2 = {net.t2_s:g} s): "
+                     f"{len(coherent)}/{len(count_wins)}")
         verdict = "finding"
         out.append(Claim(
             f"latency.gapip_ae.{name}", SOURCE,

@@ -55,6 +55,15 @@ def cases():
     out.append(("tieaudit", 0, lambda: ic.tieaudit_circuit(x, [[0, 3], [1, 6], [2, 4]])))
     g, h = _unit(rng, 2), _unit(rng, 2)
     out.append(("ae", 0, lambda: ic.ae_circuit(g, h, 3)))
+    import jax
+
+    from ccq.protocols import qmodel as qm
+
+    for i, (obs, reup) in enumerate((("ZII", False), ("IXY", True))):
+        model = qm.DistributedModel(3, 2, observable=obs, reupload=reup)
+        params = qm.init_params(jax.random.key(i), model)
+        xq = rng.normal(size=8)
+        out.append(("qmodel", i, lambda m=model, p=params, xq=xq: ic.qmodel_circuit(m, p, xq)))
     return out
 
 

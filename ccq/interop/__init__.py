@@ -18,11 +18,12 @@ from .circuits import (
     PROTOCOLS,
     ae_circuit,
     ghz_sum_circuit,
+    qmodel_circuit,
     superdense_circuit,
     swap_test_circuit,
     tieaudit_circuit,
     to_qasm3,
 )
 
-__all__ = ["PROTOCOLS", "ae_circuit", "ghz_sum_circuit", "superdense_circuit",
+__all__ = ["PROTOCOLS", "ae_circuit", "ghz_sum_circuit", "qmodel_circuit", "superdense_circuit",
            "swap_test_circuit", "tieaudit_circuit", "to_qasm3"]

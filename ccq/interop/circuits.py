@@ -9,8 +9,8 @@ vectors go into ``StatePreparation`` and matrices into ``UnitaryGate`` as they a
 
 Exported now (circuits stable in ccq): superdense coding over a Bell pair, GHZ secure sum mod 2,
 the swap test, TieAudit's matching-basis measurement, and canonical amplitude estimation with a
-full control register (GapIP ``ae``). Not yet: MLAE, semiclassical AE with feed-forward, GHZ key,
-the distributed quantum model (docs/noise_time_interop.md, "what remains").
+full control register (GapIP ``ae``), and one shot of the distributed quantum model. Not yet:
+MLAE, semiclassical AE with feed-forward, the GHZ key (docs/noise_time_interop.md).
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ import numpy as np
 from .._core import Cost
 
 __all__ = ["Exported", "PROTOCOLS", "superdense_circuit", "swap_test_circuit", "ghz_sum_circuit",
-           "tieaudit_circuit", "ae_circuit", "to_qasm3", "from_qasm3", "run_on_aer"]
+           "tieaudit_circuit", "ae_circuit", "qmodel_circuit", "to_qasm3", "from_qasm3",
+           "run_on_aer"]
 
 BASIS = ("u", "cx")          # every party gate is compiled to these (in stdgates.inc)
 
@@ -275,8 +276,67 @@ def ae_circuit(g, h, control_qubits: int) -> Exported:
                     Cost(qubits=messages * (m + k), rounds=messages), ("alice", "bob"))
 
 
+def qmodel_circuit(model, params, x) -> Exported:
+    """One shot of the distributed quantum model (ccq.protocols.qmodel): Alice encodes ``x``,
+    the register moves to the owner of each layer (``message_log``), Alice measures the Pauli
+    observable. Outcome 0 = eigenvalue +1; exact law ``qmodel.outcome_probability``.
+
+    Each layer is exported as the unitary ccq's kernel applies (read off on the basis states),
+    so the exported circuit checks the fused HEA / phase kernels gate for gate.
+    """
+    import jax.numpy as jnp
+
+    from ..protocols import qmodel as qm
+
+    n = model.n_qubits
+    if n > 6:
+        raise ValueError(f"qmodel_circuit reads each layer's 2^n x 2^n matrix: n <= 6, got {n}")
+    x = np.asarray(x, float)
+    psi = np.asarray(qm._encode(model, jnp.asarray(x)), np.complex128)
+    psi = psi / np.linalg.norm(psi)
+    q = _qiskit()
+    from qiskit.circuit.library import StatePreparation, UnitaryGate
+
+    reg = q.QuantumRegister(n, "alice_msg")
+    parity_bits = [i for i, c in enumerate(model.observable) if c != "I"]
+    bits = q.ClassicalRegister(len(parity_bits), "alice_bits")
+    qc = q.QuantumCircuit(reg, bits)
+    qc.append(_party_gate("alice_encode_data", n, lambda sg: sg.append(StatePreparation(psi),
+                                                                        range(n))), reg)
+    eye = np.eye(2**n, dtype=np.complex64)
+    here = qm.ALICE
+    for step, (owner, _, fn) in enumerate(qm.forward_ops(model, params, jnp.asarray(x))):
+        if owner != here:
+            _transmit(qc, here, owner, reg)
+            here = owner
+        u = np.asarray(jnp.stack([fn(jnp.asarray(col)) for col in eye], axis=1), np.complex128)
+        w, _, vh = np.linalg.svd(u)       # nearest unitary: float32 rounding removed
+        u = w @ vh
+        qc.append(_party_gate(f"{owner}_layer{step}", n,
+                              lambda sg, u=u: sg.append(UnitaryGate(u, check_input=False),
+                                                        range(n))), reg)
+    if here != qm.ALICE:
+        _transmit(qc, here, qm.ALICE, reg)
+
+    def basis(sg):                        # rotate X / Y to Z; ccq qubit i is Qiskit n-1-i
+        for i, c in enumerate(model.observable):
+            if c == "X":
+                sg.h(n - 1 - i)
+            elif c == "Y":
+                sg.sdg(n - 1 - i)
+                sg.h(n - 1 - i)
+
+    qc.append(_party_gate("alice_measure_basis", n, basis), reg)
+    for j, i in enumerate(parity_bits):
+        qc.measure(reg[n - 1 - i], bits[j])
+    p_plus = float(qm.outcome_probability(model, params, jnp.asarray(x)))
+    return Exported("qmodel", qc, {0: p_plus, 1: 1 - p_plus}, qm.inference_cost(model),
+                    ("alice", "bob"), categorize=lambda k: bin(k).count("1") % 2)
+
+
 PROTOCOLS = {"superdense": superdense_circuit, "swap_test": swap_test_circuit,
-             "ghz_sum": ghz_sum_circuit, "tieaudit": tieaudit_circuit, "ae": ae_circuit}
+             "ghz_sum": ghz_sum_circuit, "tieaudit": tieaudit_circuit, "ae": ae_circuit,
+             "qmodel": qmodel_circuit}
 
 
 def to_qasm3(exported: Exported) -> str:

@@ -19,6 +19,7 @@ Conventions (probabilities in [0, 1]):
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -116,6 +117,25 @@ def apply_channel_trajectory(key, state, kraus_ops, qubit: int):
     return chosen / jnp.sqrt(weights[k]).astype(state.dtype)
 
 
+def _structure(steps):
+    # static part of a step list: (number of Kraus operators, qubits) per step
+    return tuple((len(ops), tuple(int(q) for q in np.atleast_1d(qubits))) for ops, qubits in steps)
+
+
+def _run_steps(key, state, ops, structure):
+    keys = jax.random.split(key, max(1, len(structure)))
+    for sub, kraus, (count, qubits) in zip(keys, ops, structure, strict=False):
+        if count == 1:
+            state = apply_gate(state, kraus[0].astype(state.dtype), qubits)
+        else:
+            state = apply_channel_trajectory(sub, state, list(kraus), qubits[0])
+    return state
+
+
+def _stack(steps, dtype):
+    return tuple(jnp.stack([jnp.asarray(k, dtype) for k in ops]) for ops, _ in steps)
+
+
 def channel_trajectory(key, state, steps):
     """Apply a sequence of noise steps to a pure state, one sampled Kraus branch per step.
 
@@ -128,20 +148,22 @@ def channel_trajectory(key, state, steps):
     Returns:
         The normalised state after one draw of every channel.
     """
-    keys = jax.random.split(key, max(1, len(steps)))
-    for sub, (kraus_ops, qubits) in zip(keys, steps, strict=False):
-        if len(kraus_ops) == 1:
-            state = apply_gate(state, jnp.asarray(kraus_ops[0], state.dtype), qubits)
-        else:
-            state = apply_channel_trajectory(sub, state, kraus_ops, int(np.atleast_1d(qubits)[0]))
-    return state
+    return _run_steps(key, state, _stack(steps, state.dtype), _structure(steps))
+
+
+@functools.partial(jax.jit, static_argnums=(3, 4))
+def _trajectory_density(key, state, ops, structure, draws):
+    keys = jax.random.split(key, draws)
+    states = jax.vmap(lambda k: _run_steps(k, state, ops, structure))(keys)
+    return jnp.einsum("ti,tj->ij", states, jnp.conj(states)) / draws
 
 
 def trajectory_density(key, state, steps, draws: int):
     """The average of ``|psi><psi|`` over ``draws`` trajectories (``vmap`` over noise keys).
 
     Its expectation is exactly the density path's output; its entries deviate from it by
-    O(1/sqrt(draws)).
+    O(1/sqrt(draws)). Compiled once per step structure and draw count (the Kraus matrices are
+    arguments, so new noise strengths reuse the compiled program).
 
     Examples:
         >>> import jax
@@ -153,7 +175,6 @@ def trajectory_density(key, state, steps, draws: int):
     """
     if int(draws) < 1:
         raise ValueError(f"draws must be >= 1, got {draws}")
-    keys = jax.random.split(key, int(draws))
-    # one compiled program for all draws (un-jitted vmap dispatches op by op)
-    states = jax.jit(jax.vmap(lambda k: channel_trajectory(k, state, steps)))(keys)
-    return jnp.einsum("ti,tj->ij", states, jnp.conj(states)) / int(draws)
+    state = jnp.asarray(state)
+    return _trajectory_density(key, state, _stack(steps, state.dtype), _structure(steps),
+                               int(draws))

@@ -130,7 +130,7 @@ def claims(rows):
         pd = ", ".join(f"tau={r['tau']:.0e}: {r['p_star_default_budget']:.2g} "
                        f"(p*M = {r['p_star_default_times_M']:.2f})" for r in mine)
         out.append(Claim(
-            f"noise.gapip_ae_threshold.P2^{lp}", SOURCE,
+            f"noise.gapip_ae_threshold.P2_{lp}", SOURCE,
             f"P = 2^{lp}: largest depolarising probability per message (whole register) at "
             f"which canonical AE still decides GapIP with error <= {DELTA} over the whole "
             "promise, with ccq's default budget; and with more repetitions, while AE still "

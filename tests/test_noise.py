@@ -232,3 +232,22 @@ def test_laws_reject_bad_input():
         noise.depolarized_distribution([0.5, 0.5], 0.1, 1, dim=1)
     with pytest.raises(ValueError, match="kind"):
         noise.pauli_survival(0.1, 1, 1, kind="bitflip")
+
+
+def test_noise_gapip_threshold_is_the_edge():
+    from experiments import noise_gapip as exp
+
+    assert exp.claims([])[0].verdict == "not measured"
+    cfg = exp.Config(20, 0.1)
+    row = exp.run(None, cfg)
+    proto = __import__("ccq").gapip("ae", cfg.tau, exp.DELTA)
+    errs = exp._per_run_errors(cfg.tau, row["M"])
+    p = row["p_star_default_budget"]
+    assert 0 < p < 1
+    assert exp._error(p, row["M"], proto.repetitions, errs) <= exp.DELTA
+    assert exp._error(1.01 * p, row["M"], proto.repetitions, errs) > exp.DELTA
+    # the scan's worst case includes the promise edges, where GapIP.error is exact
+    edges = max(proto.error(c) for c in (cfg.tau, -cfg.tau))
+    assert row["noiseless_error"] >= edges * (1 - 1e-6)
+    (claim,) = exp.claims([{**row, "log2_P": 20, "tau": cfg.tau}])
+    assert claim.verdict == "finding" and "P2_20" in claim.id

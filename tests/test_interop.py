@@ -78,6 +78,17 @@ def test_exported_circuit_matches_exact_distribution(name, index, build):
         assert f"gate {party}" in text or f"gate transmit_{party}" in text
 
 
+@pytest.mark.parametrize("p", [0.2, 0.6])
+def test_aer_noise_in_transit_matches_ccq_noisy_law(p):
+    # Aer's depolarising channel on the sent qubit vs ccq's density-matrix superdense channel
+    for symbol in (0, 3):
+        exported = ic.superdense_circuit(symbol, depolarizing=p)
+        counts = ic.run_on_aer(exported.circuit, SHOTS, seed=5 + symbol)
+        tv = 0.5 * sum(abs(counts.get(k, 0) / SHOTS - exported.exact[k]) for k in range(4))
+        assert tv <= tv_tolerance(4, SHOTS), (p, symbol, tv)
+        assert exported.exact[symbol] < 1 - p / 4       # the noise is visible in the law
+
+
 def test_comparison_detects_a_wrong_circuit():
     # the band is tight enough to fail: symbol 1's circuit against symbol 2's exact law
     wrong = ic.superdense_circuit(1)

@@ -61,15 +61,21 @@ def _party_gate(name: str, num_qubits: int, body: Callable):
     return seg.to_gate()
 
 
-def _transmit(qc, sender: str, receiver: str, qubits):
+def _transmit(qc, sender: str, receiver: str, qubits, channel=None):
     gate = _party_gate(f"transmit_{sender}_to_{receiver}", len(qubits), lambda seg: None)
     qc.append(gate, list(qubits))
+    if channel is not None:         # a qiskit-aer QuantumError on each qubit in transit
+        for qubit in qubits:
+            qc.append(channel, [qubit])
 
 
-def superdense_circuit(symbol: int) -> Exported:
+def superdense_circuit(symbol: int, depolarizing: float = 0.0) -> Exported:
     """Superdense coding of ``symbol = 2 b1 + b2`` over ``|Phi+>`` (ccq.protocols.superdense).
 
-    Outcome ``2 b1 + b2`` (b1 from the sent qubit); exact law ``superdense_channel(1.0)``.
+    Outcome ``2 b1 + b2`` (b1 from the sent qubit); exact law
+    ``superdense_channel(1.0, depolarizing)``. With ``depolarizing > 0`` the sent qubit passes
+    Aer's ``depolarizing_error`` (same convention as ccq: ``rho -> (1-p) rho + p I/2``) in
+    transit; that circuit runs on Aer but has no OpenQASM 3 form (noise is not a gate).
     """
     from ..protocols.superdense import encode_gate, superdense_channel
 
@@ -89,7 +95,12 @@ def superdense_circuit(symbol: int) -> Exported:
 
     enc = np.asarray(encode_gate(symbol))
     qc.append(_party_gate("alice_encode", 1, lambda s: s.append(UnitaryGate(enc), [0])), [a[0]])
-    _transmit(qc, "alice", "bob", [a[0]])
+    channel = None
+    if depolarizing:
+        from qiskit_aer.noise import depolarizing_error
+
+        channel = depolarizing_error(float(depolarizing), 1)
+    _transmit(qc, "alice", "bob", [a[0]], channel)
 
     def decode(seg):
         seg.cx(0, 1)
@@ -98,7 +109,7 @@ def superdense_circuit(symbol: int) -> Exported:
     qc.append(_party_gate("bob_decode", 2, decode), [a[0], b[0]])
     qc.measure(a[0], bits[1])
     qc.measure(b[0], bits[0])
-    row = superdense_channel(1.0)[symbol]
+    row = superdense_channel(1.0, float(depolarizing))[symbol]
     return Exported("superdense", qc, {k: float(row[k]) for k in range(4)},
                     Cost(qubits=1, ebits=1, rounds=1), ("source", "alice", "bob"))
 

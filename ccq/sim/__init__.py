@@ -4,6 +4,15 @@ States are flat complex vectors of length 2^n; qubit 0 is the most significant b
 See :mod:`ccq.sim._state` for the precision policy.
 """
 
+from ._channels import (
+    amplitude_damping_kraus,
+    apply_channel_each,
+    apply_channel_trajectory,
+    channel_trajectory,
+    dephasing_kraus,
+    erasure_replaced_kraus,
+    trajectory_density,
+)
 from ._density import (
     apply_kraus,
     apply_unitary_dm,
@@ -54,4 +63,6 @@ __all__ = [
     "swap_test_circuit", "swap_test_probability", "swap_test_state",
     "apply_kraus", "apply_unitary_dm", "bell_state", "density_matrix", "depolarizing_kraus",
     "fidelity", "partial_trace", "trace_distance", "werner_state",
+    "amplitude_damping_kraus", "apply_channel_each", "apply_channel_trajectory",
+    "channel_trajectory", "dephasing_kraus", "erasure_replaced_kraus", "trajectory_density",
 ]

@@ -63,6 +63,7 @@ def new_figure(ncols: int = 1, width: float | None = None, height: float | None 
                nrows: int = 1):
     """A figure of ``nrows x ncols`` panels; by default one column wide per panel, and never
     wider than a page. Returns ``(fig, axes)`` with ``axes`` flat when ``nrows == 1``."""
+    plt.rcdefaults()      # nothing leaks from the figure drawn before: same figure, same bytes
     plt.rcParams.update(RC)
     w = min(width * ncols if width else COLUMN_WIDTH * ncols, PAGE_WIDTH)
     h = height if height else 2.6 * nrows

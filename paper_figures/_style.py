@@ -188,7 +188,8 @@ def hygiene(fig) -> list[str]:
         if leg is not None:
             texts += [t.get_text() for t in leg.get_texts()]
     for text in texts:
-        for hit in CODE_NAME.findall(text or ""):
+        prose = re.sub(r"\$[^$]*\$", "", text or "")   # mathtext ($\log_2 P$) is not a name
+        for hit in CODE_NAME.findall(prose):
             problems.append(f"code name {hit!r} in {text!r}")
     for t in fig.findobj(matplotlib.text.Text):
         if t.get_visible() and t.get_text().strip() and t.get_fontsize() < MIN_FONT - 1e-9:

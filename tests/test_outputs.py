@@ -35,6 +35,7 @@ KNOWN_UNHYGIENIC: dict[str, str] = {
     "compress_inversion_examples": "#19: 6 x 17.6 in; tick labels are code names (lqsgd_r1_b2)",
     "compress_privacy": "#19: no x label; tick labels are code names (lqsgd_r1_b2, sign_mv)",
     "compress_ratio": "#19: two legend entries are empty proxies (bound lines drawn unlabelled)",
+    "gapip_crossover": "#13: legend names a module (from ccq.bounds.gapip); draws in minutes",
     "gapip_dimension": "#13: legend names bounds by registry name (bound: gapip.ae_qubits)",
     "gapip_tau": "#13: legend names bounds by registry name (bound: gapip.ae_qubits)",
     "ghz_verification": "#14: code names in legend and title (eve_ghz, ghz.verification_eps)",
@@ -131,3 +132,13 @@ def test_quick_outputs_are_apart_and_marked(tmp_path):
     assert claims and all(c.measured.startswith(QUICK_MARK) for c in claims)
     assert "quick grid" in (tmp_path / "out" / "superdense_noise.svg").read_text()
     assert not (tmp_path / "out" / "README.md").exists()
+
+
+def test_help_says_which_commands_need_a_checkout(capsys):
+    from ccq import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "reproduce, list and claims read experiments/ and paper_figures/" in text
+    assert "bounds and calc work from any install" in text

@@ -13,8 +13,9 @@ import argparse
 import importlib
 import os
 import sys
-import time
 from pathlib import Path
+
+from .reproduce import reproduce  # noqa: F401  (the logic lives in ccq.reproduce)
 
 __all__ = ["main", "build_parser", "UsageError", "find_root", "discover_experiments",
            "discover_figures", "reproduce"]
@@ -88,54 +89,6 @@ def collect_claims(experiments: dict, rdir: Path) -> list:
 
 def _shown(path: Path, root: Path) -> Path:
     return path.relative_to(root) if path.is_relative_to(root) else path
-
-
-def reproduce(
-    root: Path,
-    *,
-    quick: bool,
-    only: list[str] | None = None,
-    seed: int = 0,
-    out_dir: Path | None = None,
-    results: Path | None = None,
-    progress: bool = True,
-) -> list:
-    """Run experiments, redraw figures, write and return the claims table."""
-    import jax
-
-    from .claims import format_claims, write_claims
-    from .experiment import run_experiment
-
-    experiments = discover_experiments(root)
-    selected = only or list(experiments)
-    unknown = set(selected) - set(experiments)
-    if unknown:
-        raise SystemExit(f"ccq: unknown experiment(s) {sorted(unknown)}; "
-                         f"known: {sorted(experiments)}")
-    rdir = Path(results) if results else results_dir(root, quick)
-    out_dir = out_dir or root / "paper_figures" / "out"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    key = jax.random.key(seed)
-    for name in selected:
-        t0 = time.perf_counter()
-        path = run_experiment(experiments[name], key, rdir, quick=quick, progress=progress)
-        print(f"[ccq] {name}: {_shown(path, root)} ({time.perf_counter() - t0:.1f} s)")
-    for name, module in discover_figures(root).items():
-        needs = set(getattr(module, "REQUIRES", ()))
-        if not needs & set(selected):
-            continue
-        if not all((rdir / f"{n}.csv").exists() for n in needs):
-            print(f"[ccq] figure {name}: skipped (needs results of {sorted(needs)})")
-            continue
-        print(f"[ccq] figure {name}: {_shown(Path(module.plot(rdir, out_dir)), root)}")
-    from .calculator import write_calculator
-
-    print(f"[ccq] calculator: {_shown(write_calculator(out_dir / 'calculator.html'), root)}")
-    claims = collect_claims({n: experiments[n] for n in selected}, rdir)
-    write_claims(claims, out_dir / "claims.csv")
-    print()
-    print(format_claims(claims))
-    return claims
 
 
 def _check_seed(seed: int) -> int:
@@ -218,16 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ccq",
         description="Communication complexity in distributed learning, quantum and classical.",
         epilog="Exit status: 0 ok, 1 failure, 2 bad input (one line on stderr). "
-               "`ccq calc --help` for the calculators.",
+               "`ccq calc --help` for the calculators. reproduce, list and claims read "
+               "experiments/ and paper_figures/, so they need a ccq checkout (git clone; "
+               "run inside it); bounds and calc work from any install.",
     )
     parser.add_argument("--version", action="version", version=f"ccq {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("reproduce", help="run experiments, redraw figures, print the claims table")
-    p.add_argument("--quick", action="store_true", help="small grids (minutes on 2 CPU cores)")
+    p.add_argument("--quick", action="store_true",
+                   help="small grids (minutes on 2 CPU cores), written to experiments/results/"
+                   "quick and paper_figures/out/quick, stamped as quick")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run only these experiments")
     p.add_argument("--seed", type=int, default=0, help="root PRNG seed in [0, 2^63) (default 0)")
-    p.add_argument("--out", help="figure folder (default paper_figures/out)")
+    p.add_argument("--out", help="figure folder (default paper_figures/out[/quick])")
     p.add_argument("--results", help="results folder (default experiments/results[/quick])")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=_cmd_reproduce)

@@ -17,7 +17,7 @@ import numpy as np
 from ccq.bounds import qmodel as qb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, QUANTUM, integer_grid, new_figure, save, standalone
+from ._style import BOUND, PALETTE, QUANTUM, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("qmodel_scaling",)
 
@@ -29,14 +29,14 @@ def plot(results_dir, out_dir):
     fig, (ax,) = new_figure(width=8.0)
     grid = integer_grid(P.min(), P.max(), 50)
     ok = np.isfinite(ps)
-    ax.plot(P[ok], ps[ok], "^", color="#6a3d9a", label="parameter shift (measured)")
-    ax.plot(grid, qb.paramshift_copies(P=grid, eps=0.05, delta=0.05), color="#6a3d9a", lw=1,
+    ax.plot(P[ok], ps[ok], "^", color=PALETTE[4], label="parameter shift (measured)")
+    ax.plot(grid, qb.paramshift_copies(P=grid, eps=0.05, delta=0.05), color=PALETTE[4], lw=1,
             ls=":", label=r"bound $4P\ln(2P/\delta)/\epsilon^2$")
     ax.plot(P, mass, "o", color=QUANTUM, label="Hadamard test, max-norm eps (measured)")
     # the Hadamard-test bound counts the L N phases, which is P up to the 4 L log2 N angles
     ax.plot(grid, qb.mass_copies(P=grid, eps=0.05, delta=0.05), color=BOUND, lw=1, ls=":",
             label=r"bound $8\ln(2P/\delta)/\epsilon^2$")
-    ax.plot(P, rel, "d", color="#7fa7d9", mfc="none", label="Hadamard test, relative l2 0.5")
+    ax.plot(P, rel, "d", color=PALETTE[5], mfc="none", label="Hadamard test, relative l2 0.5")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("number of parameters P")

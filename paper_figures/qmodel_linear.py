@@ -15,7 +15,7 @@ import numpy as np
 from ccq.bounds import qmodel as qb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, PALETTE, QUANTUM, new_figure, save, standalone
 
 REQUIRES = ("qmodel_linear",)
 
@@ -27,7 +27,7 @@ def plot(results_dir, out_dir):
     fig, (ax,) = new_figure()
     ax.plot(N, ship, "-", color=CLASSICAL, label="ship x (N x 32 bits)")
     ax.plot(N, sim, "o", color=CLASSICAL, mfc="none", label="SimHash sketch (measured bits)")
-    ax.plot(N, jl, "s", color="#d08a2e", mfc="none", label="JL sketch (measured, 32 bits each)")
+    ax.plot(N, jl, "s", color=PALETTE[3], mfc="none", label="JL sketch (measured, 32 bits each)")
     ax.plot(N, q, "--", color=QUANTUM, label="quantum Hadamard test (qubits, formula)")
     ax.axhline(qb.linear_sketch_bits(tau=float(tau[0]), delta=0.02), color=BOUND, lw=1,
                ls=":", label=r"SimHash bound $\pi^2\ln(1/\delta)/(2\tau^2)$")

@@ -17,7 +17,7 @@ import numpy as np
 from ccq.bounds import qmodel as qb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, PALETTE, QUANTUM, new_figure, save, standalone
 
 REQUIRES = ("qmodel_scaling",)
 
@@ -49,8 +49,8 @@ def plot(results_dir, out_dir):
             label="gradient bound (Hadamard tests + angle shifts)")
     ok = np.isfinite(ps)
     if ok.any():
-        ax.plot(N[ok], ps[ok], "^", color="#6a3d9a", label="quantum gradient, parameter shift")
-    ax.plot(N, rel, "d", color="#7fa7d9", mfc="none",
+        ax.plot(N[ok], ps[ok], "^", color=PALETTE[4], label="quantum gradient, parameter shift")
+    ax.plot(N, rel, "d", color=PALETTE[5], mfc="none",
             label="Hadamard-test qubits for relative l2 error 0.5")
     ax.plot(N, data, "-", color=CLASSICAL, label="classical: ship x (N x 32 bits)")
     ax.plot(N, model, "--", color=CLASSICAL, label="classical: ship Bob's model")

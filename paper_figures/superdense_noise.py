@@ -16,7 +16,7 @@ import numpy as np
 from ccq.bounds import superdense as sdb
 from ccq.experiment import load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, PAGE_WIDTH, QUANTUM, new_figure, save, standalone
 
 REQUIRES = ("superdense_noise",)
 
@@ -25,19 +25,20 @@ def plot(results_dir, out_dir):
     rows = [r for r in load_results(results_dir / "superdense_noise.csv")
             if r["depolarizing"] == 0]
     rows.sort(key=lambda r: r["fidelity"])
-    fig, (ax_e, ax_r) = new_figure(ncols=2)
+    fig, (ax_e, ax_r) = new_figure(ncols=2, width=PAGE_WIDTH / 2, height=2.8)
     f = np.array([r["fidelity"] for r in rows])
     grid = np.linspace(0.25, 1, 200)
     ax_e.plot(grid, sdb.bit_error(F=grid), color=BOUND, label=r"$2(1-F)/3$")
-    ax_e.plot(f, [r["bit_error_sim"] for r in rows], "o", color=QUANTUM,
+    ax_e.plot(f, [r["bit_error_sim"] for r in rows], "o", color=QUANTUM, mfc="none",
               label="density-matrix simulation")
     ax_e.errorbar(f, [r["bit_error_sampled"] for r in rows],
                   yerr=[r["hoeffding_band"] for r in rows], fmt="x", color=CLASSICAL,
-                  capsize=2, label=f"sampled ({rows[0]['bits'] if rows else 0} bits)")
+                  capsize=2,
+                  label=f"sampled, {rows[0]['bits'] if rows else 0:,} bits (bars: Hoeffding band)")
     ax_e.set_xlabel("Werner fidelity F")
     ax_e.set_ylabel("bit error rate")
-    ax_e.set_title("per-bit error")
-    ax_e.legend(fontsize=8)
+    ax_e.set_title("(a) per-bit error")
+    ax_e.legend(fontsize=6)
     inner = grid[grid < 1]
     ax_r.plot(inner, sdb.rate(F=inner), color=BOUND, label=r"$2 - H(F, \frac{1-F}{3}, ...)$")
     ax_r.plot(f, [r["rate_sim"] for r in rows], "o", color=QUANTUM,
@@ -48,8 +49,8 @@ def plot(results_dir, out_dir):
     ax_r.axvline(f_star, color=BOUND, ls=":", label=f"break-even F* = {f_star:.4f}")
     ax_r.set_xlabel("Werner fidelity F")
     ax_r.set_ylabel("bits per qubit sent")
-    ax_r.set_title("effective online rate")
-    ax_r.legend(fontsize=8)
+    ax_r.set_title("(b) effective online rate")
+    ax_r.legend(fontsize=6)
     return save(fig, out_dir, "superdense_noise")
 
 

@@ -1,4 +1,4 @@
-"""GapIP_tau: decide the sign of <g, h> for unit g, h in R^P under the promise |<g,h>| >= tau.
+"""GapIP_tau: decide the sign of <g, h> for unit g, h in R^P under the promise ``|<g,h>| >= tau``.
 
 Front door :func:`gapip`: ``ccq.gapip(method, tau, delta=0.05, budget=None)`` returns a
 :class:`GapIP` protocol, called as ``fn(key, g, h) -> ccq.Outcome`` with ``answer`` +1
@@ -11,7 +11,7 @@ swap     Alice sends k copies of u; Bob swap-tests each against v  one-way A->B 
 ae       canonical amplitude estimation on Q = R_u R_v; the        interactive  Grover
          M-dim control register travels with the message; r runs                applications M
          in parallel, majority vote
-mlae     maximum-likelihood AE (control-free): Bob sends v;    interactive  largest Grover
+mlae     maximum-likelihood AE (control-free): Bob sends v;        interactive  largest Grover
          Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down,                 power M
          +1 if = 1 mod 3, see _gapip_quantum.mlae_schedule),
          `shots_per_power` shots each; Alice projects onto u;

@@ -262,6 +262,8 @@ def _check_types(path, header, records, problems, bad_hashes, hi):
         return records
     odd = set()
     for j, name in enumerate(header):
+        if name in (HASH_COLUMN, ROW_COLUMN, ROWS_COLUMN, CHECK_COLUMN):
+            continue            # hex text that may look like a number ("1234e567...")
         kinds = [_kind(cells[j]) for _, cells in records]
         counts = {k: kinds.count(k) for k in set(kinds) - {"empty"}}
         if len(counts) <= 1:
@@ -336,7 +338,9 @@ def load_results(path: Path | str, experiment=None) -> list[dict]:
     s = scan(Path(path), experiment)
     _report(s.problems)
     drop = {ROW_COLUMN, ROWS_COLUMN, CHECK_COLUMN}
-    return [{k: parse_cell(v) for k, v in zip(s.header, cells, strict=True) if k not in drop}
+    # config_hash stays text: a hash like "0012345678901234" must not become a number
+    return [{k: v if k == HASH_COLUMN else parse_cell(v)
+             for k, v in zip(s.header, cells, strict=True) if k not in drop}
             for _, cells in s.records]
 
 

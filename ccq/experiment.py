@@ -303,7 +303,7 @@ def _run_locked(experiment, key, results_dir, path, quick, progress) -> Path:
     todo = [(config_hash(experiment.name, c, experiment.version), c) for c in configs]
     done = s.hashes() if s.header else set()
     todo = [(h, c) for h, c in todo if h not in done]
-    if s.problems or (todo and s.header and s.legacy):
+    if s.problems or (todo and s.header and (s.legacy or not s.ends_with_newline)):
         _results.rewrite(s)          # repair or upgrade before appending
         s = _results.scan(path, experiment)
     if not todo:

@@ -246,11 +246,18 @@ def scan(path: Path, experiment=None) -> Scan:
                     bad(f"config columns do not match config_hash {h} (edited cell or hash)",
                         cells)
                     continue
-            elif _recomputed_hash(experiment, cfg) != h:
+            elif (real := _recomputed_hash(experiment, cfg)) != h:
                 bad(f"config_hash {h} does not match its config columns (edited hash or cell, "
                     "or a row of another version of the experiment)", cells)
+                bad_hashes.add(real)        # the config the row really belongs to
                 continue
         records.append((n, cells))
+    if legacy:
+        # no row count to tell where a config ends: a bad line may belong to the config of
+        # either neighbour, so both are rerun (a rerun costs time, a torn config is wrong)
+        bad_lines = {p.line for p in problems}
+        bad_hashes |= {cells[hi] for n, cells in records
+                       if n - 1 in bad_lines or n + 1 in bad_lines}
     records = _check_types(path, header, records, problems, bad_hashes, hi)
     records = _complete_configs(path, header, records, problems, bad_hashes, hi, legacy)
     return Scan(path, header, records, problems, ends)

@@ -63,25 +63,11 @@ def results_dir(root: Path, quick: bool) -> Path:
     return root / "experiments" / "results" / ("quick" if quick else "")
 
 
-def collect_claims(experiments: dict, rdir: Path) -> list:
-    from .claims import Claim
-    from .experiment import load_results
+def collect_claims(experiments: dict, rdir: Path, quick: bool | None = None) -> list:
+    from .claims import collect_claims as collect
 
-    claims = []
-    for name, exp in experiments.items():
-        if exp.claims is None:
-            continue
-        rows = load_results(rdir / f"{name}.csv")
-        got = exp.claims(rows)
-        for c in got:
-            if not isinstance(c, Claim):
-                raise TypeError(f"{name}.claims returned {type(c).__name__}, not Claim")
-        claims.extend(got)
-    ids = [c.id for c in claims]
-    dupes = {i for i in ids if ids.count(i) > 1}
-    if dupes:
-        raise RuntimeError(f"claim ids must be unique, repeated: {sorted(dupes)}")
-    return claims
+    quick = rdir.name == "quick" if quick is None else quick
+    return collect(experiments, rdir, quick=quick)
 
 
 def _shown(path: Path, root: Path) -> Path:
@@ -129,7 +115,7 @@ def reproduce(
     from .calculator import write_calculator
 
     print(f"[ccq] calculator: {_shown(write_calculator(out_dir / 'calculator.html'), root)}")
-    claims = collect_claims({n: experiments[n] for n in selected}, rdir)
+    claims = collect_claims({n: experiments[n] for n in selected}, rdir, quick)
     write_claims(claims, out_dir / "claims.csv")
     print()
     print(format_claims(claims))
@@ -183,7 +169,8 @@ def _cmd_claims(args) -> int:
     from .claims import format_claims
 
     root = find_root()
-    print(format_claims(collect_claims(discover_experiments(root), results_dir(root, args.quick))))
+    print(format_claims(collect_claims(discover_experiments(root), results_dir(root, args.quick),
+                                       args.quick)))
     return 0
 
 

@@ -75,6 +75,9 @@ class Experiment:
         version: bump when ``run`` changes meaning; it enters the config hash, so old rows are
             no longer mistaken for new ones.
         description: one line for ``ccq list``.
+        needs: optional ``{claim_id: predicate(config) -> bool}``: the subset of the grid a
+            claim rests on. Without an entry a claim needs the whole grid, and on a partial
+            grid it shows ``incomplete (k/n)`` instead of a verdict (:mod:`ccq.claims`).
     """
 
     name: str
@@ -84,6 +87,7 @@ class Experiment:
     claims: Callable[[list[dict]], list] | None = None
     version: int = 1
     description: str = ""
+    needs: Mapping[str, Callable[[Any], bool]] | None = None
 
     def configs(self, quick: bool) -> Sequence[Any]:
         return self.quick if quick else self.grid

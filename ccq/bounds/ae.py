@@ -20,6 +20,7 @@ error = Bound(
     "|a' - a| <= 2 pi sqrt(a(1-a))/M + pi^2/M^2 with probability >= 8/pi^2.",
     "upper",
     "Brassard-Hoyer-Mosca-Tapp 2002 (quant-ph/0005055), Theorem 12",
+    ranges={"a": (0, 1)},     # an amplitude |<good|psi>|^2
 )
 
 success_probability = Bound(

@@ -27,6 +27,7 @@ eps = sp.Symbol("eps", positive=True)
 P = sp.Symbol("P", positive=True, integer=True)
 delta = sp.Symbol("delta", positive=True)
 parity = sp.Symbol("parity", integer=True)        # x_i x_j of one matched edge, in {-1, +1}
+_EPS = {"eps": sp.Interval.Lopen(0, 1)}            # the promise gap: a bias of +-1 values
 
 _register = sp.ceiling(log2(P))                    # qubits of one copy of |psi_x> (P >= 2)
 _copies = sp.ceiling(sp.log(1 / delta) / (2 * eps**2))
@@ -41,6 +42,7 @@ edge_outcome_probability = Bound(
     "exact",
     "Bar-Yossef-Jayram-Kerenidis, STOC 2004; derived in "
     "proofs/proof_tieaudit.py",
+    ranges={"parity": sp.FiniteSet(-1, 1)},
 )
 
 quantum_copies = Bound(
@@ -51,6 +53,7 @@ quantum_copies = Bound(
     "exp(-2 K eps^2) <= delta).",
     "sufficient",
     "Hoeffding 1963; derived in proofs/proof_tieaudit.py",
+    ranges=_EPS,
 )
 
 quantum_qubits = Bound(
@@ -61,6 +64,7 @@ quantum_qubits = Bound(
     "O(eps^-2 log P log 1/delta) qubits.",
     "sufficient",
     "arXiv 2606.20344 (claim O(eps^-2 log P)); derived in proofs/proof_tieaudit.py",
+    ranges=_EPS,
 )
 
 birthday_bits = Bound(
@@ -74,6 +78,7 @@ birthday_bits = Bound(
     "sufficient",
     "Bar-Yossef-Jayram-Kerenidis 2004 (birthday protocol); constants derived in "
     "proofs/proof_tieaudit.py",
+    ranges=_EPS,
 )
 
 exact_bits = Bound(
@@ -108,4 +113,5 @@ twoway_bits = Bound(
     "exponential separation is a one-way phenomenon.",
     "sufficient",
     "arXiv 2606.20344 caveat (docs/protocols.md section 4); derived in proofs/proof_tieaudit.py",
+    ranges=_EPS,
 )

@@ -211,7 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_claims)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    from ._results import ResultsError
+
+    try:
+        return args.func(args)
+    except ResultsError as err:    # a results path or schema problem: one line, no traceback
+        print(f"ccq: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

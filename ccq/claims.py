@@ -7,8 +7,9 @@ A verdict is only as good as the grid it rests on: :func:`evaluate_claims` count
 the grid present in the results (``configs`` of ``grid``) and replaces the verdict of a claim
 on an incomplete grid by ``"incomplete"`` (shown as ``incomplete (k/n)``), unless the experiment
 declares, in ``Experiment.needs``, the subset of configs that claim rests on and that subset is
-complete. A ``claims`` function that raises gives a row saying so (verdict ``"error"``), never
-a traceback.
+complete. A ``claims`` function that raises gives a row saying so (verdict ``"error"``, or
+``"incomplete"`` on a partial grid, where the missing configs are the likely cause), never a
+traceback.
 """
 
 from __future__ import annotations
@@ -120,7 +121,9 @@ def evaluate_claims(experiment, rows: list[dict], *, quick: bool = False) -> lis
             raise TypeError(f"claims returned {type(bad[0]).__name__}, not Claim")
     except Exception as err:   # noqa: BLE001 - a claim function that raises is reported
         where = f" on {k}/{n} configs" if k < n else ""
-        return [_error(name, f"claims(rows) raised {type(err).__name__}: {err}{where}", k, n)]
+        row = _error(name, f"claims(rows) raised {type(err).__name__}: {err}{where}", k, n)
+        # on a partial grid the missing configs are the likely cause: no verdict, say so
+        return [dataclasses.replace(row, verdict="incomplete") if k < n else row]
     out = []
     for c in got:
         subset = set(grid)

@@ -89,8 +89,10 @@ def test_a_claim_function_that_raises_is_a_row_not_a_traceback(tmp_path):
         return [next(r for r in rows if r["n"] == 3)]     # StopIteration on a partial grid
 
     got = evaluate_claims(_exp(broken), _rows(1))
-    assert len(got) == 1 and got[0].verdict == "error"
+    assert len(got) == 1 and got[0].shown_verdict == "incomplete (1/3)"
     assert "StopIteration" in got[0].measured and "1/3" in got[0].measured
+    got = evaluate_claims(_exp(lambda rows: 1 / 0), _rows(1, 2, 3))      # on the full grid
+    assert got[0].verdict == "error" and "ZeroDivisionError" in got[0].measured
     (tmp_path / "demo.csv").write_text("not,a,results,file\r\n1,2,3,4\r\n")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -258,13 +258,19 @@ def scan(path: Path, experiment=None) -> Scan:
         bad_lines = {p.line for p in problems}
         bad_hashes |= {cells[hi] for n, cells in records
                        if n - 1 in bad_lines or n + 1 in bad_lines}
-    records = _check_types(path, header, records, problems, bad_hashes, hi)
+    if legacy:
+        # a checked file's row_check already covers every cell; a legacy file has only this
+        records = _check_types(path, header, records, problems, bad_hashes, hi)
     records = _complete_configs(path, header, records, problems, bad_hashes, hi, legacy)
     return Scan(path, header, records, problems, ends)
 
 
 def _check_types(path, header, records, problems, bad_hashes, hi):
-    """Each column keeps one kind of value (number, bool, text); a cell that breaks it is bad."""
+    """Each column keeps one kind of value (number, bool, text); a cell that breaks it is bad.
+
+    Used on legacy files only (the checked format has ``row_check``): there a cell edited to
+    "abc" in a numeric column is found this way.
+    """
     if not records:
         return records
     odd = set()

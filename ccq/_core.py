@@ -138,6 +138,12 @@ class Outcome:
     cost: Cost
     info: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
+    def __post_init__(self):
+        if not isinstance(self.cost, Cost):
+            raise TypeError(f"Outcome.cost must be a ccq.Cost, got {self.cost!r}")
+        if not isinstance(self.info, Mapping):
+            raise TypeError(f"Outcome.info must be a mapping, got {type(self.info).__name__}")
+
     def tree_flatten(self):
         return (self.answer, dict(self.info)), self.cost
 

@@ -128,8 +128,7 @@ ENTRY_POINTS: dict[str, object] = {
                     lambda: ccq.Cost(rounds=INF),
                     lambda: ccq.Cost(1).repeat_sequential(2.5),        # audit
                     lambda: ccq.Cost(1).repeat_sequential(-1), lambda: ccq.Cost(1) * -1),
-    "ccq.Outcome": Covered("a record (answer, cost, info) returned by protocols; its Cost is "
-                           "checked by ccq.Cost"),
+    "ccq.Outcome": Bad(lambda: ccq.Outcome(1, cost=3), lambda: ccq.Outcome(1, ccq.Cost(), [1])),
     "ccq.gapip": Fuzz(ccq.gapip, {"method": "swap", "tau": 0.2},
                       {"tau": UNIT_LOPEN, "delta": UNIT_OPEN, "budget": bad_count()},
                       (lambda: ccq.gapip("nope", 0.2),
@@ -146,8 +145,8 @@ ENTRY_POINTS: dict[str, object] = {
     "ccq.ghz_sum": Fuzz(ccq.ghz_sum, {"d": 4}, {"d": bad_count(2)},
                         (lambda: ccq.ghz_sum(4, method="nope"),)),
     "ccq.ring_allreduce": Bad(lambda: ccq.ring_allreduce(jnp.ones(3), "i", link="nope")),
-    "ccq.ring_cost": Fuzz(ccq.ring_cost, {"n_workers": 4, "payload_bits": 64},
-                          {"n_workers": bad_count(2), "payload_bits": bad_count(0)},
+    "ccq.ring_cost": Fuzz(ccq.ring_cost, {"n_workers": 4, "payload_bits": 64},  # 1 worker: 0
+                          {"n_workers": bad_count(1), "payload_bits": bad_count(0)},
                           (lambda: ccq.ring_cost(4, 64, link="nope"),
                            lambda: ccq.ring_cost(4, 64, phase="nope"))),
     "ccq.Claim": Bad(lambda: ccq.Claim("a", "b", "c", "d", "e", "maybe")),
@@ -295,7 +294,7 @@ ENTRY_POINTS: dict[str, object] = {
     "ccq.collectives.ring_allreduce": Bad(
         lambda: collectives.ring_allreduce(jnp.ones(3), "i", link="nope")),
     "ccq.collectives.ring_cost": Fuzz(collectives.ring_cost, {"n_workers": 4, "payload_bits": 64},
-                                      {"n_workers": bad_count(2), "payload_bits": bad_count(0)}),
+                                      {"n_workers": bad_count(1), "payload_bits": bad_count(0)}),
     "ccq.collectives.superdense_link": Fuzz(collectives.superdense_link, {},
                                             {"fidelity": PROB, "bits": bad_count(),
                                              "depolarizing": PROB},

@@ -29,6 +29,12 @@ __all__ = [
     "check_int",
     "check_unit_vector",
     "check_key",
+    "check_probability",
+    "check_values_in",
+    "check_real",
+    "check_same_shape",
+    "check_array",
+    "clamp_probability",
     "is_concrete",
 ]
 
@@ -99,6 +105,7 @@ class Cost:
 
     def repeat_sequential(self, k: int) -> Cost:
         """``k`` runs one after the other: everything, rounds included, multiplies."""
+        k = check_int(k, "repetition count k", minimum=0)
         return Cost(self.qubits * k, self.bits * k, self.ebits * k, self.rounds * k)
 
     @property
@@ -130,6 +137,12 @@ class Outcome:
     answer: Any
     cost: Cost
     info: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        if not isinstance(self.cost, Cost):
+            raise TypeError(f"Outcome.cost must be a ccq.Cost, got {self.cost!r}")
+        if not isinstance(self.info, Mapping):
+            raise TypeError(f"Outcome.info must be a mapping, got {type(self.info).__name__}")
 
     def tree_flatten(self):
         return (self.answer, dict(self.info)), self.cost
@@ -238,3 +251,118 @@ def check_key(key, name: str = "key"):
         f"{name} must be a JAX PRNG key (jax.random.key(seed)), got {type(key).__name__}; "
         "ccq never uses global random state"
     )
+
+
+def check_real(value, name: str) -> float:
+    """A finite real scalar (a Python or numpy number, or a 0-d array), as a float.
+
+    Examples:
+        >>> check_real(2, "lr")
+        2.0
+        >>> check_real(float("nan"), "lr")
+        Traceback (most recent call last):
+        ...
+        ValueError: lr must be a finite real number, got nan
+    """
+    if isinstance(value, bool) or np.ndim(value) != 0:
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}")
+    return v
+
+
+def check_values_in(value, name: str, low: float, high: float, what: str = ""):
+    """Check that every concrete entry of ``value`` is finite and in ``[low, high]``.
+
+    Scalars come back as floats, arrays unchanged; traced values pass (checked at the front
+    door).
+
+    Examples:
+        >>> check_values_in(0.5, "c", -1, 1)
+        0.5
+        >>> check_values_in([0.5, 3.0], "c", -1, 1)
+        Traceback (most recent call last):
+        ...
+        ValueError: c must hold finite values in [-1, 1], got 3.0
+    """
+    what = what or f"hold finite values in [{low}, {high}]"
+    if not is_concrete(value):
+        return value
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must {what}, got {value!r}") from None
+    ok = np.isfinite(arr) & (arr >= low) & (arr <= high)
+    if not np.all(ok):
+        shown = value if arr.ndim == 0 else float(arr[~ok][0])
+        raise ValueError(f"{name} must {what}, got {shown!r}")
+    return float(arr) if arr.ndim == 0 and not hasattr(value, "shape") else value
+
+
+def check_probability(value, name: str):
+    """Check that every concrete entry of ``value`` is a finite probability in [0, 1].
+
+    Examples:
+        >>> check_probability(0.25, "pass_probability")
+        0.25
+        >>> check_probability(2, "pass_probability")
+        Traceback (most recent call last):
+        ...
+        ValueError: pass_probability must be a probability in [0, 1], got 2
+    """
+    return check_values_in(value, name, 0.0, 1.0, "be a probability in [0, 1]")
+
+
+def clamp_probability(p):
+    """A computed probability clipped to [0, 1] (round-off such as 1.0000001 in complex64).
+
+    Use only on results that are probabilities by construction; inputs are checked instead.
+
+    Examples:
+        >>> float(clamp_probability(1.0000001))
+        1.0
+    """
+    import jax.numpy as jnp
+
+    return jnp.clip(p, 0.0, 1.0)
+
+
+def check_array(x, name: str, *, ndim: int | tuple[int, ...] | None = None,
+                min_size: int = 1, finite: bool = True):
+    """Check an array's rank, that it has at least ``min_size`` entries and is finite.
+
+    Examples:
+        >>> check_array([[1.0]], "image", ndim=2).shape
+        (1, 1)
+        >>> check_array([1.0], "image", ndim=2)
+        Traceback (most recent call last):
+        ...
+        ValueError: image must have 2 dimensions, got shape (1,)
+    """
+    shape = np.shape(x)
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if allowed is not None and len(shape) not in allowed:
+        want = " or ".join(str(a) for a in allowed)
+        raise ValueError(f"{name} must have {want} dimensions, got shape {shape}")
+    if int(np.prod(shape)) < min_size:
+        raise ValueError(f"{name} must have at least {min_size} entries, got shape {shape}")
+    if finite:
+        check_finite(x, name)
+    return x if hasattr(x, "shape") else np.asarray(x)
+
+
+def check_same_shape(x, y, names: str = "x and y") -> None:
+    """Raise ``ValueError`` unless ``x`` and ``y`` have the same shape (no broadcasting).
+
+    Examples:
+        >>> check_same_shape([1, 2], [1], "pred and true")
+        Traceback (most recent call last):
+        ...
+        ValueError: pred and true must have the same shape, got (2,) and (1,)
+    """
+    if np.shape(x) != np.shape(y):
+        raise ValueError(f"{names} must have the same shape, got {np.shape(x)} and {np.shape(y)}")

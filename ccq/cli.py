@@ -66,25 +66,11 @@ def results_dir(root: Path, quick: bool) -> Path:
     return root / "experiments" / "results" / ("quick" if quick else "")
 
 
-def collect_claims(experiments: dict, rdir: Path) -> list:
-    from .claims import Claim
-    from .experiment import load_results
+def collect_claims(experiments: dict, rdir: Path, quick: bool | None = None) -> list:
+    from .claims import collect_claims as collect
 
-    claims = []
-    for name, exp in experiments.items():
-        if exp.claims is None:
-            continue
-        rows = load_results(rdir / f"{name}.csv")
-        got = exp.claims(rows)
-        for c in got:
-            if not isinstance(c, Claim):
-                raise TypeError(f"{name}.claims returned {type(c).__name__}, not Claim")
-        claims.extend(got)
-    ids = [c.id for c in claims]
-    dupes = {i for i in ids if ids.count(i) > 1}
-    if dupes:
-        raise RuntimeError(f"claim ids must be unique, repeated: {sorted(dupes)}")
-    return claims
+    quick = rdir.name == "quick" if quick is None else quick
+    return collect(experiments, rdir, quick=quick)
 
 
 def _shown(path: Path, root: Path) -> Path:
@@ -143,7 +129,8 @@ def _cmd_claims(args) -> int:
     from .claims import format_claims
 
     root = find_root()
-    print(format_claims(collect_claims(discover_experiments(root), results_dir(root, args.quick))))
+    print(format_claims(collect_claims(discover_experiments(root), results_dir(root, args.quick),
+                                       args.quick)))
     return 0
 
 
@@ -221,7 +208,13 @@ def _run(argv: list[str]) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.func(args)
+    from ._results import ResultsError
+
+    try:
+        return args.func(args)
+    except ResultsError as err:    # a results path or schema problem: one line, no traceback
+        print(f"ccq: {err}", file=sys.stderr)
+        return 2
 
 
 def _one_line(text: str) -> str:

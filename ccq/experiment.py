@@ -7,13 +7,19 @@ row keyed by a hash of everything that defines the config -> ``paper_figures/<na
 the CSV only. A config whose hash is already in the CSV is never run again, so an interrupted
 run resumes where it stopped, and rows of different configs never mix.
 
+Crash and concurrency safety (see :mod:`ccq._results` for the file format): a config's rows are
+appended with one ``write`` and ``fsync``, so they become visible all at once; each row carries
+its index, its config's row count and a check of its cells, so a torn or edited line is found on
+load (with file and line) and its config is rerun. A run holds ``fcntl.flock`` on
+``<results>/.<name>.lock`` from its first read to its last write, so two runs of one experiment
+into one folder compute and write each config once (the second waits, then finds it done).
+
 Trials of one config run as one ``vmap`` via :func:`run_trials`; when several JAX devices are
 present the trial axis is sharded across them, and the result does not depend on how many.
 """
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as _dt
 import functools
@@ -32,7 +38,10 @@ from typing import Any
 import jax
 import numpy as np
 
+from . import _results
 from ._core import check_int, check_key
+from ._results import ResultsError, ResultsWarning, check_results, columns, load_results
+from ._results import upgrade_results as upgrade_results
 
 __all__ = [
     "Experiment",
@@ -40,8 +49,12 @@ __all__ = [
     "run_trials",
     "run_experiment",
     "load_results",
+    "check_results",
+    "upgrade_results",
     "columns",
     "provenance",
+    "ResultsError",
+    "ResultsWarning",
 ]
 
 HASH_COLUMN = "config_hash"
@@ -62,6 +75,9 @@ class Experiment:
         version: bump when ``run`` changes meaning; it enters the config hash, so old rows are
             no longer mistaken for new ones.
         description: one line for ``ccq list``.
+        needs: optional ``{claim_id: predicate(config) -> bool}``: the subset of the grid a
+            claim rests on. Without an entry a claim needs the whole grid, and on a partial
+            grid it shows ``incomplete (k/n)`` instead of a verdict (:mod:`ccq.claims`).
     """
 
     name: str
@@ -71,6 +87,7 @@ class Experiment:
     claims: Callable[[list[dict]], list] | None = None
     version: int = 1
     description: str = ""
+    needs: Mapping[str, Callable[[Any], bool]] | None = None
 
     def configs(self, quick: bool) -> Sequence[Any]:
         return self.quick if quick else self.grid
@@ -187,69 +204,61 @@ def provenance() -> dict:
     }
 
 
-# ---------------------------------------------------------------- CSV
+# ---------------------------------------------------------------- runner
 
 
-def _parse(value: str):
-    for cast in (int, float):
-        try:
-            return cast(value)
-        except ValueError:
-            pass
-    if value in ("True", "False"):
-        return value == "True"
-    return value
+def _lock(results_dir: Path, name: str):
+    """An exclusive ``flock`` on ``<results_dir>/.<name>.lock``; waits while another holds it."""
+    import fcntl
+
+    path = results_dir / f".{name}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as err:
+        raise ResultsError(f"cannot create the lock file {path}: {err.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        print(f"ccq: another run of {name} writes to {results_dir}; waiting for it",
+              file=sys.stderr)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
 
 
-def load_results(path: Path | str) -> list[dict]:
-    """Rows of a results CSV with numbers parsed (an empty list if the file does not exist)."""
-    path = Path(path)
-    if not path.exists():
-        return []
-    with path.open(newline="") as fh:
-        return [{k: _parse(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+def _preflight(results_dir: Path, path: Path) -> None:
+    """Missing or read-only paths, found before any config is computed."""
+    try:
+        results_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ResultsError(f"cannot create the results folder {results_dir}: "
+                           f"{err.strerror}") from None
+    if not os.access(results_dir, os.W_OK | os.X_OK):
+        raise ResultsError(f"the results folder {results_dir} is not writable")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise ResultsError(f"the results file {path} is not readable and writable")
 
 
-def columns(rows: Sequence[Mapping], *names: str) -> list[np.ndarray]:
-    """Columns of ``rows`` as numpy arrays, one per name.
-
-    Examples:
-        >>> columns([{"a": 1, "b": 2.0}, {"a": 3, "b": 4.0}], "a", "b")
-        [array([1, 3]), array([2., 4.])]
-    """
-    return [np.array([r[n] for r in rows]) for n in names]
-
-
-def _to_cell(value):
-    if isinstance(value, jax.Array | np.ndarray | np.generic):
-        arr = np.asarray(value)
-        if arr.size != 1:
-            raise ValueError(f"result values must be scalars, got an array of shape {arr.shape}")
-        value = arr.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return repr(value)
-    return value
+def _append(path: Path, text: str) -> None:
+    """Append ``text`` with one ``write`` (looped only if the OS writes less) and ``fsync``."""
+    data = text.encode()
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        _results._fsync_dir(path.parent)
 
 
-def _append_rows(path: Path, rows: list[dict]) -> None:
-    exists = path.exists() and path.stat().st_size > 0
-    if exists:
-        with path.open(newline="") as fh:
-            header = next(csv.reader(fh))
-        if set(header) != set(rows[0]):
-            raise ValueError(
-                f"{path} has columns {sorted(header)} but the new rows have {sorted(rows[0])}; "
-                "bump the experiment's version or move the old file away"
-            )
-    else:
-        header = list(rows[0])
-    with path.open("a", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header)
-        if not exists:
-            writer.writeheader()
-        writer.writerows(rows)
-        fh.flush()
-        os.fsync(fh.fileno())
+def _config_rows(experiment: Experiment, h: str, config, out, seconds: float) -> list[dict]:
+    rows = [out] if isinstance(out, Mapping) else list(out)
+    if not rows:
+        raise ValueError(f"{experiment.name}.run returned no rows for {config}")
+    base = {HASH_COLUMN: h, **_jsonable(config)}
+    return [{**base, **r, "seconds": round(seconds, 4)} for r in rows]
 
 
 def run_experiment(
@@ -263,7 +272,10 @@ def run_experiment(
     """Run every config of ``experiment`` not yet in its CSV; return the CSV path.
 
     Each config gets its own key, ``fold_in(key, hash)``, so adding configs to a grid never
-    changes the rows of the others. Rows are appended (and fsynced) as each config finishes.
+    changes the rows of the others. A config's rows are appended (one write, fsynced) when it
+    finishes. Before any config is computed, the folder and file are checked (writable, schema
+    and config columns as the experiment's, hashes verified); a damaged file is repaired
+    atomically, its bad lines kept in ``<name>.rejected.csv`` and their configs rerun.
 
     Args:
         experiment: what to run.
@@ -271,17 +283,36 @@ def run_experiment(
         results_dir: folder of ``<name>.csv`` and ``<name>.provenance.json``.
         quick: run ``experiment.quick`` instead of ``experiment.grid``.
         progress: show a progress bar on stderr.
+
+    Raises:
+        ResultsError: (one line) a path is missing or read-only, or the file's columns differ
+            from the experiment's.
     """
     check_key(key)
     results_dir = Path(results_dir)
-    results_dir.mkdir(parents=True, exist_ok=True)
     path = results_dir / f"{experiment.name}.csv"
-    done = {str(r[HASH_COLUMN]) for r in load_results(path)}
+    _preflight(results_dir, path)
+    fd = _lock(results_dir, experiment.name)
+    try:
+        return _run_locked(experiment, key, results_dir, path, quick, progress)
+    finally:
+        os.close(fd)        # releases the flock
+
+
+def _run_locked(experiment, key, results_dir, path, quick, progress) -> Path:
+    s = _results.scan(path, experiment)
+    for p in s.problems:
+        print(f"ccq: {p}", file=sys.stderr)
     configs = list(experiment.configs(quick))
     todo = [(config_hash(experiment.name, c, experiment.version), c) for c in configs]
+    done = s.hashes() if s.header else set()
     todo = [(h, c) for h, c in todo if h not in done]
+    if s.problems or (todo and s.header and (s.legacy or not s.ends_with_newline)):
+        _results.rewrite(s)          # repair or upgrade before appending
+        s = _results.scan(path, experiment)
     if not todo:
         return path
+    header = s.header or None
 
     from tqdm.auto import tqdm
 
@@ -290,19 +321,46 @@ def run_experiment(
     for h, config in bar:
         t0 = time.perf_counter()
         out = experiment.run(jax.random.fold_in(key, int(h[:7], 16)), config)
-        rows = [out] if isinstance(out, Mapping) else list(out)
-        seconds = time.perf_counter() - t0
-        base = {HASH_COLUMN: h, **_jsonable(config)}
-        base = {k: json.dumps(v) if isinstance(v, list | dict) else v for k, v in base.items()}
-        _append_rows(
-            path,
-            [{**base, **{k: _to_cell(v) for k, v in r.items()}, "seconds": round(seconds, 4)}
-             for r in rows],
-        )
+        rows = _config_rows(experiment, h, config, out, time.perf_counter() - t0)
+        names = list(rows[0])
+        if header is None:
+            header = [*names, _results.ROW_COLUMN, _results.ROWS_COLUMN, _results.CHECK_COLUMN]
+            lines = [header]
+        else:
+            lines = []
+        data_cols = header[:-3]
+        if any(set(r) != set(data_cols) for r in rows):
+            got = sorted(set().union(*map(set, rows)))
+            raise ResultsError(
+                f"{path} has columns {sorted(data_cols)} but {experiment.name} now writes {got};"
+                " bump the experiment's version or move the old file away")
+        for i, r in enumerate(rows):
+            body = [_results.to_cell(r[c]) for c in data_cols] + [str(i), str(len(rows))]
+            lines.append(body + [_results.row_check(body)])
+        _append(path, _results.format_lines(lines))
     record = provenance() | {"experiment": experiment.name, "version": experiment.version,
                              "quick": quick, "configs_run": len(todo),
                              "wall_seconds": round(time.time() - started, 2)}
     prov_path = results_dir / f"{experiment.name}.provenance.json"
     history = json.loads(prov_path.read_text()) if prov_path.exists() else []
-    prov_path.write_text(json.dumps([*history, record], indent=1) + "\n")
+    tmp = prov_path.with_name(f".{prov_path.name}.tmp")
+    tmp.write_text(json.dumps([*history, record], indent=1) + "\n")
+    os.replace(tmp, prov_path)
     return path
+
+
+def _main(argv: Sequence[str]) -> int:
+    """``python -m ccq.experiment upgrade FILE...``: bring results files to the checked format."""
+    if len(argv) < 2 or argv[0] != "upgrade":
+        print("usage: python -m ccq.experiment upgrade FILE.csv...", file=sys.stderr)
+        return 2
+    for name in argv[1:]:
+        problems = upgrade_results(name)
+        print(f"{name}: checked format; {len(problems)} line(s) moved to .rejected.csv")
+        for p in problems:
+            print(f"  {p}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

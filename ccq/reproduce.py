@@ -48,7 +48,7 @@ def all_claims(root: Path, results: Path, experiments: dict | None = None,
 
     experiments = experiments or discover_experiments(root)
     present = {n: e for n, e in experiments.items() if (Path(results) / f"{n}.csv").exists()}
-    claims = collect_claims(present, Path(results))
+    claims = collect_claims(present, Path(results), quick)
     if quick:
         claims = [replace(c, measured=QUICK_MARK + c.measured) for c in claims]
     return claims

@@ -41,7 +41,7 @@ def test_reproduce_quick_writes_figure_and_claims_and_resumes(tmp_path, capsys):
     with (tmp_path / "out" / "claims.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     assert [r["id"] for r in rows] == [c.id for c in claims]
-    assert {"id", "source", "claim", "claimed", "measured", "verdict"} == set(rows[0])
+    assert {"id", "source", "claim", "claimed", "measured", "verdict"} <= set(rows[0])
     assert claims[0].verdict == "holds"
     before = (tmp_path / "results" / "swap_test.csv").read_text()
     cli.reproduce(ROOT, quick=True, only=["swap_test"], out_dir=tmp_path / "out",

@@ -27,7 +27,7 @@ import jax.numpy as jnp
 import optax
 from jax.flatten_util import ravel_pytree
 
-from .._core import check_int, check_key
+from .._core import check_finite, check_int, check_key, check_real
 
 __all__ = ["ATTACKS", "soft_label_loss", "transmitted", "infer_labels", "invert",
            "total_variation"]
@@ -37,6 +37,8 @@ ATTACKS = ("dlg", "idlg", "ig")
 
 def soft_label_loss(model):
     """Cross-entropy of ``model.apply`` against soft labels (a probability per class)."""
+    if not callable(getattr(model, "apply", None)):
+        raise TypeError(f"model must be a ccq.train.Model (with .apply), got {model!r}")
 
     def loss(params, x, y_soft):
         return optax.softmax_cross_entropy(model.apply(params, x), y_soft).mean()
@@ -66,11 +68,16 @@ def infer_labels(last_bias_grad, batch: int):
         >>> infer_labels(jnp.array([0.1, -0.9, 0.3, 0.5]), 1).tolist()
         [1]
     """
+    batch = check_int(batch, "batch", minimum=1, maximum=int(jnp.shape(last_bias_grad)[-1]))
+    check_finite(last_bias_grad, "last_bias_grad")
     return jnp.argsort(last_bias_grad)[:batch]
 
 
 def total_variation(img):
     """Mean absolute difference of neighbouring pixels of ``(..., h, w)`` images."""
+    if jnp.ndim(img) < 2:
+        raise ValueError(f"img must be (..., h, w) images, got shape {jnp.shape(img)}")
+    check_finite(img, "img")
     return (jnp.mean(jnp.abs(jnp.diff(img, axis=-1))) + jnp.mean(jnp.abs(jnp.diff(img, axis=-2))))
 
 
@@ -113,6 +120,14 @@ def invert(key, model, params, observed, *, batch: int, n_features: int, n_class
     """
     check_key(key)
     batch = check_int(batch, "batch", minimum=1)
+    steps = check_int(steps, "steps", minimum=1)
+    n_features = check_int(n_features, "n_features", minimum=1)
+    n_classes = check_int(n_classes, "n_classes", minimum=2)
+    if check_real(lr, "lr") <= 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if check_real(tv, "tv") < 0:
+        raise ValueError(f"tv must be >= 0, got {tv!r}")
+    check_finite(ravel_pytree(observed)[0], "observed (the transmitted gradient)")
     if attack not in ATTACKS:
         raise ValueError(f"attack must be one of {ATTACKS}, got {attack!r}")
     soft_loss = soft_label_loss(model)

@@ -11,6 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from .._core import check_array, check_real, check_same_shape
+
 __all__ = ["mse", "psnr", "ssim", "match_batch", "label_accuracy"]
 
 
@@ -21,6 +23,8 @@ def mse(x, y):
         >>> float(mse(jnp.zeros((2, 2)), jnp.ones((2, 2))))
         1.0
     """
+    check_same_shape(x, y, "x and y")
+    check_array(x, "x", ndim=tuple(range(2, 8)))
     return jnp.mean((jnp.asarray(x) - jnp.asarray(y)) ** 2, axis=(-2, -1))
 
 
@@ -31,6 +35,8 @@ def psnr(x, y, eps: float = 1e-10):
         >>> round(float(psnr(jnp.zeros((4, 4)), jnp.full((4, 4), 0.1))), 3)
         20.0
     """
+    if check_real(eps, "eps") <= 0:
+        raise ValueError(f"eps must be > 0, got {eps!r}")
     return 10.0 * jnp.log10(1.0 / (mse(x, y) + eps))
 
 
@@ -49,6 +55,12 @@ def ssim(x, y):
         >>> round(float(ssim(img, img)), 6)
         1.0
     """
+    check_same_shape(x, y, "x and y")
+    check_array(x, "x", ndim=tuple(range(2, 8)))
+    check_array(y, "y", ndim=tuple(range(2, 8)))
+    if min(np.shape(x)[-2:]) < 3:
+        raise ValueError(f"ssim needs images of at least 3 x 3 (one 3 x 3 window), got shape "
+                         f"{np.shape(x)}")
     x, y = jnp.asarray(x), jnp.asarray(y)
     c1, c2 = 0.01**2, 0.03**2
     mx, my = _box3(x), _box3(y)
@@ -69,7 +81,8 @@ def match_batch(recon, truth):
         >>> match_batch(r, t).tolist()
         [1, 0]
     """
-    recon, truth = np.asarray(recon), np.asarray(truth)
+    check_same_shape(recon, truth, "recon and truth")
+    recon, truth = check_array(recon, "recon", ndim=tuple(range(1, 8))), np.asarray(truth)
     b = truth.shape[0]
     cost = ((truth.reshape(b, 1, -1) - recon.reshape(1, b, -1)) ** 2).mean(-1)
     _, cols = linear_sum_assignment(cost)
@@ -83,6 +96,8 @@ def label_accuracy(pred, true):
         >>> label_accuracy([3, 1, 1], [1, 3, 2])
         0.6666666666666666
     """
+    check_same_shape(pred, true, "pred and true")
+    check_array(pred, "pred", ndim=1)
     pred, true = list(np.asarray(pred).tolist()), list(np.asarray(true).tolist())
     hits = 0
     for p in pred:

@@ -193,26 +193,46 @@ class Bound:
                 raise ValueError(f"bound {self.name!r} has no symbol(s) {sorted(extra)}; "
                                  f"its symbols are {list(self.symbols)}")
         for name in self.symbols:
-            value = values[name]
-            if _is_traced(value):
-                continue
-            x = np.asarray(value, dtype=float)
+            self.check_symbol(name, values[name])
+
+    def check_symbol(self, name: str, value) -> None:
+        """Raise ``ValueError`` unless ``value`` (a number or array) lies in ``name``'s domain."""
+        if not _is_traced(value):
+            try:
+                x = np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                raise ValueError(f"bound {self.name!r}: {name}={value!r} is not a real number "
+                                 "or array of them") from None
+            if x.size == 0:
+                raise ValueError(f"bound {self.name!r}: {name} is an empty array")
             shown = value if x.ndim == 0 else f"array (min {x.min():g}, max {x.max():g})"
             if not np.all(np.isfinite(x)):
                 raise ValueError(f"bound {self.name!r}: {name}={shown} is not finite")
             dom = self.domain(name)
             if not np.all(_in_set(x, dom)):
-                raise ValueError(f"bound {self.name!r}: {name}={shown} is outside {_show_set(dom)}")
+                raise ValueError(
+                    f"bound {self.name!r}: {name}={shown} is outside {_show_set(dom)}")
             if self.is_integer(name) and not np.all(x == np.round(x)):
                 raise ValueError(f"bound {self.name!r}: {name}={shown} must be an integer")
 
     # ------------------------------------------------------------------ numeric forms
     @functools.cached_property
     def numeric(self):
-        """The expression as a numpy function of keyword arguments (vectorised, unchecked)."""
+        """The expression as a numpy function of keyword arguments (vectorised).
+
+        Concrete values are checked against the domains as in :meth:`__call__` (a value
+        outside its domain raises ``ValueError``); traced JAX values pass unchecked.
+        """
         syms = sorted(self.expr.free_symbols, key=lambda s: s.name)
         f = sp.lambdify(syms, self.expr, modules="numpy")
-        return self._keyword(f)
+        raw = self._keyword(f)
+
+        def checked(**values):
+            self.validate(**values)
+            return raw(**values)
+
+        checked.__name__ = raw.__name__
+        return checked
 
     @functools.cached_property
     def jax(self):
@@ -254,7 +274,6 @@ class Bound:
 
     def __call__(self, **values) -> float:
         """Evaluate at the given symbol values (floats or numpy arrays), checking the domain."""
-        self.validate(**values)
         out = self.numeric(**values)
         return float(out) if getattr(out, "ndim", 0) == 0 else out
 
@@ -386,6 +405,10 @@ def crossover(a: Bound, b: Bound, symbol: str, /, *, bracket=None, exact: bool =
     if missing:
         raise ValueError(f"crossover of {a.name!r} and {b.name!r} in {symbol!r} needs values "
                          f"for {sorted(missing)}")
+    for bd in (a, b):        # the fixed symbols must lie in their domains, as in evaluation
+        for n in bd.symbols:
+            if n != symbol:
+                bd.check_symbol(n, others[n])
     doms = [bd.domain(symbol) for bd in (a, b) if symbol in bd.symbols]
     dom = sp.Intersection(*doms) if len(doms) > 1 else doms[0]
     fa = sp.lambdify([table[symbol]], ea.subs({table[n]: others[n] for n in a.symbols
@@ -446,6 +469,9 @@ def value_in(dom: sp.Set, u: float, integer: bool = False) -> float:
         >>> value_in(sp.Interval.open(0, sp.oo), 1.0)
         1000.0
     """
+    if isinstance(dom, sp.FiniteSet):            # e.g. a sign in {-1, 1}: one of its elements
+        elements = sorted(float(v) for v in dom)
+        return elements[min(int(float(u) * len(elements)), len(elements) - 1)]
     dom = dom if isinstance(dom, sp.Interval) else sp.Interval(dom.inf, dom.sup)
     lo, hi = float(dom.start), float(dom.end)
     u = min(max(float(u), 0.0), 1.0)

@@ -21,6 +21,7 @@ error = Bound(
     "upper",
     "Brassard-Hoyer-Mosca-Tapp 2002 (quant-ph/0005055), Theorem 12",
     quantity="error",
+    ranges={"a": (0, 1)},     # an amplitude |<good|psi>|^2
 )
 
 success_probability = Bound(

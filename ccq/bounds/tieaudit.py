@@ -27,6 +27,7 @@ eps = sp.Symbol("eps", positive=True)
 P = sp.Symbol("P", positive=True, integer=True)
 delta = sp.Symbol("delta", positive=True)
 parity = sp.Symbol("parity", integer=True)        # x_i x_j of one matched edge, in {-1, +1}
+_EPS = {"eps": sp.Interval.Lopen(0, 1)}            # the promise gap: a bias of +-1 values
 
 _register = sp.ceiling(log2(P))                    # qubits of one copy of |psi_x> (P >= 2)
 _copies = sp.ceiling(sp.log(1 / delta) / (2 * eps**2))
@@ -42,6 +43,7 @@ edge_outcome_probability = Bound(
     "Bar-Yossef-Jayram-Kerenidis, STOC 2004; derived in "
     "proofs/proof_tieaudit.py",
     quantity="probability",
+    ranges={"parity": sp.FiniteSet(-1, 1)},
 )
 
 quantum_copies = Bound(
@@ -53,6 +55,7 @@ quantum_copies = Bound(
     "sufficient",
     "Hoeffding 1963; derived in proofs/proof_tieaudit.py",
     quantity="copies",
+    ranges=_EPS,
 )
 
 quantum_qubits = Bound(
@@ -64,6 +67,7 @@ quantum_qubits = Bound(
     "sufficient",
     "arXiv 2606.20344 (claim O(eps^-2 log P)); derived in proofs/proof_tieaudit.py",
     quantity="qubits",
+    ranges=_EPS,
 )
 
 birthday_bits = Bound(
@@ -78,6 +82,7 @@ birthday_bits = Bound(
     "Bar-Yossef-Jayram-Kerenidis 2004 (birthday protocol); constants derived in "
     "proofs/proof_tieaudit.py",
     quantity="bits",
+    ranges=_EPS,
 )
 
 exact_bits = Bound(
@@ -115,4 +120,5 @@ twoway_bits = Bound(
     "sufficient",
     "arXiv 2606.20344 caveat (docs/protocols.md section 4); derived in proofs/proof_tieaudit.py",
     quantity="bits",
+    ranges=_EPS,
 )

@@ -162,6 +162,8 @@ def as_aggregator(tx: Compressor):
     The stats are ``bits`` (payload bits per worker this step), ``link_bits`` (ring bits per
     directed link this step) and ``skipped``.
     """
+    if not isinstance(tx, Compressor):
+        raise TypeError(f"tx must be a Compressor, got {type(tx).__name__}")
     from ..train import Aggregator, tree_size
 
     def init(params):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from .._core import check_in_interval, check_int, is_concrete
+from .._core import check_finite, check_in_interval, check_int, is_concrete
 
 __all__ = ["log_encode", "log_decode", "log_roundtrip", "log_roundtrip_bound", "log_levels"]
 
@@ -38,6 +38,7 @@ def log_encode(x, bits: int, alpha: float = 10.0, ste: bool = False):
         >>> codes.tolist(), float(s)
         ([0.0, 2.0, -3.0], 1.0)
     """
+    check_finite(x, "x")
     levels = log_levels(bits)
     if is_concrete(alpha):
         check_in_interval(alpha, "alpha", 0, float("inf"))
@@ -57,6 +58,10 @@ def log_decode(codes, scale, bits: int, alpha: float = 10.0):
         >>> log_decode(jnp.array([0.0, -3.0]), 2.0, bits=3).tolist()
         [0.0, -2.0]
     """
+    if is_concrete(scale):
+        check_in_interval(scale, "scale", 0, float("inf"), closed="left")
+    if is_concrete(alpha):
+        check_in_interval(alpha, "alpha", 0, float("inf"))
     levels = log_levels(bits)
     mag = jnp.expm1(jnp.abs(codes) / levels * jnp.log1p(alpha)) / alpha
     return jnp.sign(codes) * scale * mag
@@ -81,6 +86,8 @@ def log_roundtrip_bound(x, bits: int, alpha: float = 10.0):
         >>> bool(jnp.all(jnp.abs(x - log_roundtrip(x, 4)) <= log_roundtrip_bound(x, 4) + 1e-6))
         True
     """
+    if is_concrete(alpha):
+        check_in_interval(alpha, "alpha", 0, float("inf"))
     levels = log_levels(bits)
     s = jnp.max(jnp.abs(x))
     return (s / alpha + jnp.abs(x)) * jnp.expm1(jnp.log1p(alpha) / (2 * levels))

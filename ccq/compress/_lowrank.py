@@ -30,7 +30,7 @@ import math
 import jax
 import jax.numpy as jnp
 
-from .._core import check_in_interval, check_int
+from .._core import check_finite, check_in_interval, check_int
 from ._base import Compressor, _make
 from ._logquant import log_levels, log_roundtrip
 from ._simple import FLOAT_BITS, error_feedback
@@ -56,6 +56,9 @@ def gram_schmidt(p, eps: float = 1e-8, rtol: float = 1e-4):
         >>> gram_schmidt(jnp.array([[1.0, 2.0], [1.0, 2.0]]))[:, 1].tolist()
         [0.0, 0.0]
     """
+    if jnp.ndim(p) != 2:
+        raise ValueError(f"p must be a matrix (rows, columns), got shape {jnp.shape(p)}")
+    check_finite(p, "p")
     cols = []
     for i in range(p.shape[1]):
         col = p[:, i]

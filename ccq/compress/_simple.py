@@ -189,6 +189,8 @@ def error_feedback(tx: Compressor) -> Compressor:
         >>> agg["w"].tolist(), state.inner[0]["w"].tolist()
         ([1.0, 0.0], [[0.0, 0.5]])
     """
+    if not isinstance(tx, Compressor):
+        raise TypeError(f"tx must be a Compressor, got {type(tx).__name__}")
     n = tx.n_workers
 
     def init_inner(params):

@@ -45,7 +45,15 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import stats
 
-from .._core import Cost, Outcome, check_in_interval, check_int, check_key, check_unit_vector
+from .._core import (
+    Cost,
+    Outcome,
+    check_in_interval,
+    check_int,
+    check_key,
+    check_unit_vector,
+    check_values_in,
+)
 from ..bounds import gapip as _bounds
 from ..sim import num_qubits
 from ..sketches import gapip as _classical
@@ -135,7 +143,8 @@ class GapIP:
             >>> round(gapip("simhash", 0.5, budget=1).error(-0.5), 4)
             0.3333
         """
-        c = float(c)
+        c = check_in_interval(c, "c = <g, h>", -1, 1, closed="both")
+        P = check_int(P, "P", minimum=1)
         if self.method == "swap":
             k = self.budget
             threshold = math.ceil(k * (1 + _q.a_mid(self.tau)) / 2 - 1e-12)
@@ -170,7 +179,8 @@ class GapIP:
             >>> proto.error(0.2) < 1e-4
             True
         """
-        c = jnp.asarray(c, jnp.float32)
+        check_key(key)
+        c = jnp.asarray(check_values_in(c, "c = <g, h>", -1, 1), jnp.float32)
         if self.method == "swap":
             return self._swap_decide(key, _q.swap_acceptance(c, jnp))
         if self.method == "ae":

@@ -33,7 +33,7 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import special, stats
 
-from .._core import Cost, Outcome, check_in_interval, check_int
+from .._core import Cost, Outcome, check_in_interval, check_int, check_probability
 from . import _qudit
 
 __all__ = [
@@ -316,8 +316,8 @@ def verified_ghz_sum_vector(b: int, n_parties: int):
         p = int(np.shape(x)[-1]) if np.ndim(x) == 2 else 0
         out = inner(k_sum, x)                         # validates x
         ones = jnp.ones(2 * p)
-        pass_z = ones if pass_z is None else jnp.asarray(pass_z)
-        pass_x = ones if pass_x is None else jnp.asarray(pass_x)
+        pass_z = ones if pass_z is None else jnp.asarray(check_probability(pass_z, "pass_z"))
+        pass_x = ones if pass_x is None else jnp.asarray(check_probability(pass_x, "pass_x"))
         if pass_z.shape != (2 * p,) or pass_x.shape != (2 * p,):
             raise ValueError(f"pass_z and pass_x must have shape (2P,) = ({2 * p},), got "
                              f"{pass_z.shape} and {pass_x.shape}")

@@ -24,7 +24,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._core import Cost, Outcome, check_in_interval, check_int, check_key, is_concrete
+from .._core import (
+    Cost,
+    Outcome,
+    check_array,
+    check_in_interval,
+    check_int,
+    check_key,
+    check_probability,
+    check_values_in,
+    is_concrete,
+)
 from ..sim import (
     CNOT,
     I2,
@@ -164,7 +174,10 @@ def mutual_information(channel) -> float:
         >>> round(mutual_information(np.eye(4)), 6)
         2.0
     """
-    m = np.asarray(channel, dtype=np.float64)
+    m = np.asarray(check_array(channel, "channel", ndim=2), dtype=np.float64)
+    if m.shape != (4, 4) or np.any(m < 0) or not np.allclose(m.sum(axis=1), 1, atol=1e-6):
+        raise ValueError(f"channel must be a 4 x 4 row-stochastic matrix P(decoded | sent), "
+                         f"got shape {m.shape} with row sums {np.round(m.sum(axis=-1), 6)}")
     joint = m / 4
     out = joint.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -213,6 +226,11 @@ def transmit_symbols(key, symbols, fidelity: float, depolarizing: float = 0.0):
         [0, 1, 2, 3]
     """
     check_key(key)
+    check_values_in(symbols, "symbols", 0, 3, "be 2-bit symbols in {0, 1, 2, 3}")
+    if is_concrete(symbols) and not np.all(np.asarray(symbols) == np.round(np.asarray(symbols))):
+        raise ValueError("symbols must be integers in {0, 1, 2, 3}")
+    check_probability(fidelity, "fidelity")
+    check_probability(depolarizing, "depolarizing")
     symbols = jnp.asarray(symbols, jnp.uint8)
     if isinstance(fidelity, int | float) and isinstance(depolarizing, int | float):
         f = effective_fidelity(fidelity, depolarizing)

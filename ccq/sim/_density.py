@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._core import check_finite, check_unit_vector, clamp_probability, is_concrete
 from ._gates import I2, X, Y, Z, _check_qubits, apply_gate
 from ._state import complex_dtype
 
@@ -37,6 +38,7 @@ def _n_of(rho) -> int:
 
 def density_matrix(state):
     """``|state><state|``."""
+    check_unit_vector(state, "state")
     state = jnp.asarray(state)
     return jnp.outer(state, jnp.conj(state))
 
@@ -71,6 +73,10 @@ def apply_kraus(rho, kraus_ops, qubits):
         >>> apply_kraus(rho, depolarizing_kraus(1.0), [0]).real.round(6).tolist()
         [[0.5, 0.0], [0.0, 0.5]]
     """
+    if is_concrete(kraus_ops[0]):   # trace preserving: sum_k K^dagger K = I
+        total = sum(np.conj(np.asarray(k)).T @ np.asarray(k) for k in kraus_ops)
+        if not np.allclose(total, np.eye(total.shape[0]), atol=1e-5):
+            raise ValueError("kraus_ops must be trace preserving (sum of K^dagger K = I)")
     return sum(apply_unitary_dm(rho, k, qubits) for k in kraus_ops)
 
 
@@ -140,6 +146,20 @@ def _psd_sqrt(m):
     return (v * jnp.sqrt(_clip_noise(w))[None, :]) @ jnp.conj(v.T)
 
 
+def _check_density(rho, name: str):
+    """A square matrix of trace 1 (within 1e-4), Hermitian; concrete values only."""
+    shape = np.shape(rho)
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
+        raise ValueError(f"{name} must be a square density matrix, got shape {shape}")
+    check_finite(rho, name)
+    if is_concrete(rho):
+        m = np.asarray(rho, dtype=np.complex128)
+        tr = np.trace(m)
+        if abs(tr - 1) > 1e-4 or not np.allclose(m, m.conj().T, atol=1e-4):
+            raise ValueError(f"{name} must be a Hermitian density matrix of trace 1, got trace "
+                             f"{complex(tr):.6g}")
+
+
 def fidelity(rho, sigma):
     """Uhlmann fidelity ``(tr sqrt(sqrt(rho) sigma sqrt(rho)))^2`` (1 for equal states).
 
@@ -151,9 +171,12 @@ def fidelity(rho, sigma):
         >>> float(fidelity(a, b)), float(fidelity(a, a))
         (0.0, 1.0)
     """
+    _check_density(rho, "rho")
+    _check_density(sigma, "sigma")
     s = _psd_sqrt(rho)
     w = jnp.linalg.eigvalsh(s @ sigma @ s)
-    return jnp.sum(jnp.sqrt(_clip_noise(w))) ** 2
+    # clipped: in complex64 the fidelity of a Werner state with itself is 1.0000062
+    return clamp_probability(jnp.sum(jnp.sqrt(_clip_noise(w))) ** 2)
 
 
 def trace_distance(rho, sigma):
@@ -165,4 +188,6 @@ def trace_distance(rho, sigma):
         >>> float(trace_distance(a, b))
         1.0
     """
-    return 0.5 * jnp.sum(jnp.abs(jnp.linalg.eigvalsh(rho - sigma)))
+    _check_density(rho, "rho")
+    _check_density(sigma, "sigma")
+    return clamp_probability(0.5 * jnp.sum(jnp.abs(jnp.linalg.eigvalsh(rho - sigma))))

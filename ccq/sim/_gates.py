@@ -11,6 +11,7 @@ import math
 import jax.numpy as jnp
 import numpy as np
 
+from .._core import check_finite, check_int, check_unit_vector
 from ._state import complex_dtype
 
 __all__ = [
@@ -33,29 +34,36 @@ SWAP = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]], dtype=
 
 def rx(theta):
     """exp(-i theta X / 2)."""
+    check_finite(theta, "theta")
     c, s = jnp.cos(theta / 2), jnp.sin(theta / 2)
     return jnp.array([[c, -1j * s], [-1j * s, c]], dtype=complex_dtype())
 
 
 def ry(theta):
     """exp(-i theta Y / 2)."""
+    check_finite(theta, "theta")
     c, s = jnp.cos(theta / 2), jnp.sin(theta / 2)
     return jnp.array([[c, -s], [s, c]], dtype=complex_dtype())
 
 
 def rz(theta):
     """exp(-i theta Z / 2)."""
+    check_finite(theta, "theta")
     e = jnp.exp(-0.5j * theta)
     return jnp.array([[e, 0], [0, jnp.conj(e)]], dtype=complex_dtype())
 
 
 def phase(theta):
     """diag(1, e^{i theta})."""
+    check_finite(theta, "theta")
     return jnp.array([[1, 0], [0, jnp.exp(1j * theta)]], dtype=complex_dtype())
 
 
 def controlled(gate, n_controls: int = 1):
     """The dense matrix of ``gate`` controlled on ``n_controls`` qubits (controls first)."""
+    n_controls = check_int(n_controls, "n_controls", minimum=0)
+    if np.ndim(gate) != 2 or np.shape(gate)[0] != np.shape(gate)[1]:
+        raise ValueError(f"gate must be a square matrix, got shape {np.shape(gate)}")
     gate = np.asarray(gate)
     d = gate.shape[0]
     out = np.eye(d * 2**n_controls, dtype=np.result_type(gate, np.complex64))
@@ -142,5 +150,6 @@ def reflect_about(state, psi):
         >>> reflect_about(basis_state(1, 1), basis_state(0, 1)).real.tolist()
         [0.0, -1.0]
     """
+    check_unit_vector(psi, "psi")
     psi = jnp.asarray(psi, dtype=state.dtype)
     return 2 * jnp.vdot(psi, state) * psi - state

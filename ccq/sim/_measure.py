@@ -5,7 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from .._core import check_key
+from .._core import check_int, check_key, check_unit_vector
 from ._gates import _check_qubits, _n_qubits_of, apply_gate
 
 __all__ = ["probabilities", "marginal_probabilities", "sample", "expectation"]
@@ -19,6 +19,7 @@ def probabilities(state):
         >>> probabilities(amplitude_encode([1.0, 1.0])).tolist()
         [0.5, 0.5]
     """
+    check_unit_vector(state, "state")
     return jnp.abs(state) ** 2
 
 
@@ -55,6 +56,7 @@ def sample(key, state, shots: int, qubits=None):
         >>> sample(jax.random.key(0), basis_state(3, 2), 4).tolist()
         [3, 3, 3, 3]
     """
+    shots = check_int(shots, "shots", minimum=1)
     check_key(key)
     p = probabilities(state) if qubits is None else marginal_probabilities(state, qubits)
     logits = jnp.log(jnp.maximum(p, 0))

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._core import check_finite, is_concrete
+from .._core import check_finite, check_int, check_unit_vector, is_concrete
 
 __all__ = [
     "complex_dtype",
@@ -44,8 +44,7 @@ def num_qubits(length: int) -> int:
         >>> num_qubits(1000), num_qubits(1024), num_qubits(1)
         (10, 10, 1)
     """
-    if length < 1:
-        raise ValueError(f"length must be >= 1, got {length}")
+    length = check_int(length, "length", minimum=1)
     # integer arithmetic: float log2 rounds 2^k + 1 down to k for k >= 53
     return max(1, (int(length) - 1).bit_length())
 
@@ -118,6 +117,7 @@ def augmented_encode(g):
         >>> float(jnp.vdot(augmented_encode(g), augmented_encode(h)).real)
         0.5
     """
+    check_unit_vector(g, "g")
     psi = amplitude_encode(g)
     zero = jnp.zeros_like(psi).at[0].set(1)
     return jnp.concatenate([zero, psi]) / jnp.sqrt(jnp.asarray(2.0, real_dtype()))

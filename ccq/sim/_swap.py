@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
+from .._core import check_unit_vector, clamp_probability
 from ._gates import SWAP, H, apply_controlled, apply_gate
 from ._measure import marginal_probabilities
 from ._state import num_qubits
@@ -24,6 +25,8 @@ def _check_pair(psi, phi):
     if psi.ndim != 1 or phi.ndim != 1 or psi.shape != phi.shape:
         raise ValueError(f"psi and phi must be state vectors of equal length, "
                          f"got shapes {psi.shape} and {phi.shape}")
+    check_unit_vector(psi, "psi")           # concrete values only (jit/vmap: traced, skipped)
+    check_unit_vector(phi, "phi")
 
 
 def swap_test_probability(psi, phi):
@@ -36,7 +39,8 @@ def swap_test_probability(psi, phi):
     """
     psi, phi = jnp.asarray(psi), jnp.asarray(phi)
     _check_pair(psi, phi)
-    return (1 + jnp.abs(jnp.vdot(psi, phi)) ** 2) / 2
+    # clipped: in complex64, |<psi|psi>|^2 rounds to 1.0000001
+    return clamp_probability((1 + jnp.abs(jnp.vdot(psi, phi)) ** 2) / 2)
 
 
 def swap_test_state(psi, phi):

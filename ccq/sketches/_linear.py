@@ -5,7 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from .._core import check_int, check_key
+from .._core import check_finite, check_int, check_key
 
 __all__ = ["simhash", "gaussian_sketch"]
 
@@ -25,6 +25,7 @@ def simhash(key, x, k: int):
         >>> bool(jnp.all(simhash(key, x, 64) == simhash(key, 2 * x, 64)))
         True
     """
+    check_finite(x, "x")
     check_key(key)
     k = check_int(k, "k", minimum=1)
     x = jnp.asarray(x)
@@ -44,6 +45,7 @@ def gaussian_sketch(key, x, k: int):
         >>> gaussian_sketch(key, jnp.ones(5), 3).shape
         (3,)
     """
+    check_finite(x, "x")
     check_key(key)
     k = check_int(k, "k", minimum=1)
     x = jnp.asarray(x)

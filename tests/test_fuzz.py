@@ -221,6 +221,25 @@ ENTRY_POINTS: dict[str, object] = {
     "ccq.sim.partial_trace": Bad(lambda: sim.partial_trace(sim.bell_state(), [2]),
                                  lambda: sim.partial_trace(jnp.ones((3, 3)), [0])),
     "ccq.sim.werner_state": Fuzz(sim.werner_state, {"fidelity": 0.9}, {"fidelity": PROB}),
+    "ccq.sim.dephasing_kraus": Fuzz(sim.dephasing_kraus, {"p": 0.1}, {"p": PROB}),
+    "ccq.sim.amplitude_damping_kraus": Fuzz(sim.amplitude_damping_kraus, {"gamma": 0.1},
+                                            {"gamma": PROB}),
+    "ccq.sim.erasure_replaced_kraus": Fuzz(sim.erasure_replaced_kraus, {"p": 0.1}, {"p": PROB}),
+    "ccq.sim.apply_channel_each": Bad(
+        lambda: sim.apply_channel_each(RHO, sim.dephasing_kraus(0.1), [3]),
+        lambda: sim.apply_channel_each(RHO, [2 * sim.X], [0])),
+    "ccq.sim.apply_channel_trajectory": Bad(
+        lambda: sim.apply_channel_trajectory(KEY, PSI, sim.dephasing_kraus(0.1), 3),
+        lambda: sim.apply_channel_trajectory(KEY, 3 * PSI, sim.dephasing_kraus(0.1), 0),
+        lambda: sim.apply_channel_trajectory(0, PSI, sim.dephasing_kraus(0.1), 0)),
+    "ccq.sim.channel_trajectory": Bad(
+        lambda: sim.channel_trajectory(KEY, 3 * PSI, [(sim.dephasing_kraus(0.1), 0)]),
+        lambda: sim.channel_trajectory(KEY, PSI, [(sim.dephasing_kraus(0.1), 5)])),
+    "ccq.sim.trajectory_density": Bad(
+        lambda: sim.trajectory_density(KEY, PSI, [(sim.dephasing_kraus(0.1), 0)], 0),
+        lambda: sim.trajectory_density(KEY, PSI, [(sim.dephasing_kraus(0.1), 0)], 2.5),
+        lambda: sim.trajectory_density(KEY, jnp.full(2, NAN), [(sim.dephasing_kraus(0.1), 0)],
+                                       10)),
     # ---- ccq.sketches
     **{f"ccq.sketches.{f}": Fuzz(getattr(sketches, f), {"key": KEY, "x": jnp.ones(8), "k": 4},
                                  {"k": bad_count()},

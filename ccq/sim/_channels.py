@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._core import check_int, check_key, check_unit_vector
 from ._density import apply_kraus, depolarizing_kraus
 from ._gates import I2, Z, apply_gate
 
@@ -106,6 +107,8 @@ def apply_channel_trajectory(key, state, kraus_ops, qubit: int):
         >>> out.real.round(6).tolist()                   # gamma = 1: certainly decayed
         [1.0, 0.0]
     """
+    check_key(key)
+    check_unit_vector(state, "state")
     branches = jnp.stack([apply_gate(state, jnp.asarray(k, state.dtype), [qubit])
                           for k in kraus_ops])
     weights = jnp.sum(jnp.abs(branches) ** 2, axis=1)
@@ -148,6 +151,8 @@ def channel_trajectory(key, state, steps):
     Returns:
         The normalised state after one draw of every channel.
     """
+    check_key(key)
+    check_unit_vector(state, "state")
     return _run_steps(key, state, _stack(steps, state.dtype), _structure(steps))
 
 
@@ -173,8 +178,8 @@ def trajectory_density(key, state, steps, draws: int):
         >>> abs(float(rho[0, 0].real) - 0.5) < 0.05
         True
     """
-    if int(draws) < 1:
-        raise ValueError(f"draws must be >= 1, got {draws}")
-    state = jnp.asarray(state)
+    check_key(key)
+    draws = check_int(draws, "draws", minimum=1)
+    state = check_unit_vector(jnp.asarray(state), "state")
     return _trajectory_density(key, state, _stack(steps, state.dtype), _structure(steps),
                                int(draws))

@@ -330,26 +330,13 @@ def majority_error(r: int, w: float) -> float:
 
 
 @functools.lru_cache(maxsize=64)
-def optimal_ae(tau: float, delta: float, register: int, r_max: int = 51) -> Optimum:
-    """Cheapest canonical AE (qubits) with worst-case error <= delta over the promise.
+def ae_candidates(tau: float, delta: float, r_max: int = 51) -> tuple:
+    """For each odd r and each control placement, the smallest feasible M (independent of P).
 
-    Args:
-        tau, delta: the margin and target error.
-        register: qubits of the message register (1 + ceil(log2 P)): the cost weight.
-        r_max: largest number of parallel runs considered (odd).
-
-    Returns:
-        knobs ``r``, ``M``, ``control`` (``"register"`` or ``"one_qubit"``), ``qubits``.
-
-    Examples:
-        >>> opt = optimal_ae(0.1, 0.05, 21)
-        >>> opt.knobs, round(opt.error, 4), round(opt.c_worst, 4)
-        ({'r': 3, 'M': 23, 'control': 'register', 'qubits': 3432}, 0.0345, 0.1)
+    Returns ``((r, M, control, worst_run_error, c_worst), ...)``. r grows until the minimal M of
+    both placements equals the smallest M whose worst one-run error is below 1/2: beyond it
+    more runs only add cost, whatever the register size.
     """
-    def cost(r, M, control):
-        ctrl = 1 if control == "one_qubit" else max(1, math.ceil(math.log2(M)))
-        return r * 2 * (M - 1) * (ctrl + register)
-
     screened: dict[int, tuple[float, float]] = {}     # M -> (w_star screened at, bound)
     full: dict[int, tuple[float, float]] = {}
 
@@ -372,23 +359,47 @@ def optimal_ae(tau: float, delta: float, register: int, r_max: int = 51) -> Opti
                 return M
         return None
 
-    best = None
-    m_floor = None
+    floor = {"register": first_feasible(0.5 - 1e-9, range(2, 2**17)),
+             "one_qubit": first_feasible(0.5 - 1e-9, [2**m for m in range(1, 18)])}
+    out = []
     for r in range(1, r_max + 1, 2):
         w_star = majority_tolerance(r, delta)
-        limit = 2**17 if best is None else best[0] // (2 * r * (1 + register)) + 2
-        for control, cands in (("register", range(2, limit + 1)),
-                               ("one_qubit", [2**m for m in range(1, 18) if 2**m <= limit])):
+        done = True
+        for control, cands in (("register", range(floor["register"], 2**17)),
+                               ("one_qubit", [2**m for m in range(1, 18)
+                                              if 2**m >= floor["one_qubit"]])):
             M = first_feasible(w_star, cands)
             if M is not None:
-                q = cost(r, M, control)
-                if best is None or q < best[0]:
-                    best = (q, r, M, control)
-        if m_floor is None:      # no r can beat a run whose one-run error is below 1/2
-            m_floor = first_feasible(0.5 - 1e-9, range(2, 2**17))
-        if best is not None and (r + 2) * 2 * (m_floor - 1) * (1 + register) >= best[0]:
+                out.append((r, M, control) + worst(M))
+                done = done and M == floor[control]
+            else:
+                done = False
+        if done:
             break
-    q, r, M, control = best
-    w, c = worst(M)
+    return tuple(out)
+
+
+def optimal_ae(tau: float, delta: float, register: int, r_max: int = 51) -> Optimum:
+    """Cheapest canonical AE (qubits) with worst-case error <= delta over the promise.
+
+    Args:
+        tau, delta: the margin and target error.
+        register: qubits of the message register (1 + ceil(log2 P)): the cost weight.
+        r_max: largest number of parallel runs considered (odd).
+
+    Returns:
+        knobs ``r``, ``M``, ``control`` (``"register"`` or ``"one_qubit"``), ``qubits``.
+
+    Examples:
+        >>> opt = optimal_ae(0.1, 0.05, 21)
+        >>> opt.knobs, round(opt.error, 4), round(opt.c_worst, 4)
+        ({'r': 3, 'M': 23, 'control': 'register', 'qubits': 3432}, 0.0345, 0.1)
+    """
+    def cost(r, M, control):
+        ctrl = 1 if control == "one_qubit" else max(1, math.ceil(math.log2(M)))
+        return r * 2 * (M - 1) * (ctrl + register)
+
+    q, r, M, control, w, c = min((cost(r, M, ctl), r, M, ctl, w, c)
+                                 for r, M, ctl, w, c in ae_candidates(tau, delta, r_max))
     return Optimum("ae", {"r": r, "M": M, "control": control, "qubits": q},
                    majority_error(r, w), c)

@@ -142,8 +142,8 @@ def claims(rows):
     top = common[-1]
     out.append(Claim(
         ids[2], SOURCE,
-        "exponential separation in one-way communication: quantum O(eps^-2 log P) vs classical "
-        "Omega(sqrt P)",
+        "exponential separation in one-way communication from Alice to Bob: quantum "
+        "O(eps^-2 log P) vs classical Omega(sqrt P)",
         "exponential (log P vs sqrt P)",
         (f"quantum cheaper than birthday from P = 2^{int(math.log2(cross[0]))} on"
          if cross else "quantum never cheaper on this grid")

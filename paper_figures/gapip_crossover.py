@@ -4,9 +4,9 @@ Claim checked (arXiv 2606.20344, reconstruction): quantum wins for tau below abo
 Band (shaded), from the measured exact optimal budgets on the tau grid (log-interpolated):
 upper edge, optimal AE = the best implemented classical protocol (sign sketch, SimHash, JL,
 exact); lower edge, optimal AE = the HLPS optimal one-way bit rate z^2/(2 ln 2 tau^2). Open
-squares: the same upper edge with ML-AE. Dotted: 1/log2 P. The verdict rule (each edge's slope
-in log2 P has a CI containing -1 and tau* log2 P in [0.1, 10]) is in
-experiments/gapip_scaling.band_verdict.
+squares: the same upper edge with ML-AE. Dotted: 1/log2 P. The verdict rule (on both edges
+tau* log2 P varies <= 2x over P and its median is in [1/3, 3]: holds, in [0.1, 10]: partly)
+is in experiments/gapip_scaling.band_verdict.
 """
 
 from __future__ import annotations

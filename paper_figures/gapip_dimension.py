@@ -15,7 +15,7 @@ from ccq.bounds import gapip as bounds
 from ccq.experiment import columns, load_results
 
 from ._style import CLASSICAL, QUANTUM, new_figure, save, standalone
-from .gapip_tau import STYLE
+from .gapip_tau import OPEN, STYLE
 
 REQUIRES = ("gapip_scaling",)
 TAU_REF = 0.01
@@ -33,12 +33,12 @@ def plot(results_dir, out_dir):
             continue
         P, comm = columns(sub, "P", "communication")
         ax.loglog(P, comm, marker=marker, color=color, lw=1, ms=5,
-                  mfc="none" if method in ("mlae", "jl", "swap") else color, label=label)
+                  mfc="none" if method in OPEN else color, label=label)
     Ps = np.geomspace(min(r["P"] for r in rows), max(r["P"] for r in rows), 60)
     ax.loglog(Ps, bounds.ae_qubits(tau=tau, P=Ps, delta=0.05), color=QUANTUM, ls="--", lw=1,
-              alpha=0.6, label="bound: gapip.ae_qubits")
+              alpha=0.6, label="AE sufficient budget (BHMT + median bound)")
     ax.loglog(Ps, Ps * np.ceil(bounds.exact_entry_bits(P=Ps, tau=tau)), color=CLASSICAL,
-              ls="--", lw=1, alpha=0.6, label="bound: P x gapip.exact_entry_bits")
+              ls="--", lw=1, alpha=0.6, label="send g: P x sufficient bits per entry")
     ax.set_xlabel("dimension P (entries of g)")
     ax.set_ylabel("communication for error $\\leq 0.05$ (qubits or bits)")
     ax.set_title(f"GapIP$_\\tau$ at $\\tau$ = {tau:g}")

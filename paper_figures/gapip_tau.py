@@ -2,10 +2,11 @@
 
 Claim checked (arXiv 2606.20344, reconstruction): quantum amplitude estimation decides the sign
 of <g,h> with O~(tau^-1 log P) qubits while classical sketches need Theta(tau^-2) bits; the
-one-way swap test is no better than SimHash. Markers: minimal budgets found by search on the
-worst-case instances <g,h> = +-tau (exact error laws for swap, AE, SimHash; sampled for ML-AE
-and JL); exact = P entries at the provably sufficient bits. Lines: the sufficient budgets of
-ccq.bounds.gapip (dashed) and the classical lower bound min(tau^-2, P) (dotted, constant 1).
+one-way quantum protocols (swap test, Bob's projection) are no better than sketches. Markers:
+exact optimal budgets, worst case over the whole promise |c| in [tau, 1] (filled; open: ML-AE
+and JL, sampled searches at c = +-tau); exact = P entries at the provably sufficient bits;
+stars: the HLPS optimal one-way rate. Lines: sufficient budgets of ccq.bounds.gapip (dashed)
+and the classical lower bound min(tau^-2, P) (dotted, constant 1).
 """
 
 from __future__ import annotations
@@ -19,12 +20,17 @@ from ._style import BOUND, CLASSICAL, QUANTUM, new_figure, save, standalone
 
 REQUIRES = ("gapip_scaling",)
 P_REF = 2**20
-STYLE = {"ae": (QUANTUM, "o", "canonical AE (qubits)"),
-         "mlae": (QUANTUM, "s", "ML-AE (qubits)"),
-         "swap": (QUANTUM, "^", "swap test, one-way (qubits)"),
-         "simhash": (CLASSICAL, "o", "SimHash (bits)"),
-         "jl": (CLASSICAL, "s", "JL, 4-bit entries (bits)"),
-         "exact": (CLASSICAL, "x", "exact, P entries (bits)")}
+# Okabe-Ito colours (colour-blind safe), one marker per method; open markers: sampled searches
+STYLE = {"ae": ("#0072B2", "o", "amplitude estimation, optimal (qubits)"),
+         "mlae": ("#56B4E9", "s", "max.-likelihood AE, sampled search (qubits)"),
+         "projective": ("#009E73", "D", "one-way projection onto Bob's state (qubits)"),
+         "swap": ("#009E73", "^", "one-way swap test (qubits)"),
+         "sign": ("#D55E00", "o", "sign sketch, real receiver (bits)"),
+         "simhash": ("#E69F00", "v", "SimHash (bits)"),
+         "jl": ("#CC79A7", "s", "Gaussian sketch, 4-bit entries, sampled search (bits)"),
+         "exact": ("#7a7a7a", "x", "send g, P entries (bits)"),
+         "hlps": ("#000000", "*", "optimal one-way bit rate, HLPS constant (bits)")}
+OPEN = ("mlae", "jl", "swap")
 
 
 def plot(results_dir, out_dir):
@@ -38,14 +44,12 @@ def plot(results_dir, out_dir):
             continue
         tau, comm = columns(sub, "tau", "communication")
         ax.loglog(1 / tau, comm, marker=marker, color=color, ls="-", lw=1, ms=5,
-                  mfc="none" if method in ("mlae", "jl", "swap") else color, label=label)
+                  mfc="none" if method in OPEN else color, label=label)
     taus = np.geomspace(min(r["tau"] for r in rows), max(r["tau"] for r in rows), 60)
     ax.loglog(1 / taus, bounds.ae_qubits(tau=taus, P=P, delta=0.05), color=QUANTUM, ls="--",
-              lw=1, alpha=0.6, label="bound: gapip.ae_qubits")
-    ax.loglog(1 / taus, bounds.swap_qubits(tau=taus, P=P, delta=0.05), color=QUANTUM, ls=":",
-              lw=1, alpha=0.6, label="bound: gapip.swap_qubits")
-    ax.loglog(1 / taus, bounds.simhash_bits(tau=taus, delta=0.05), color=CLASSICAL, ls="--",
-              lw=1, alpha=0.6, label="bound: gapip.simhash_bits")
+              lw=1, alpha=0.6, label="AE sufficient budget (BHMT + median bound)")
+    ax.loglog(1 / taus, bounds.sign_bits(tau=taus, delta=0.05), color=CLASSICAL, ls="--",
+              lw=1, alpha=0.6, label="sign sketch sufficient budget (Chernoff bound)")
     ax.loglog(1 / taus, [bounds.classical_lower(tau=t, P=P) for t in taus], color=BOUND,
               ls=":", lw=1.5, label=r"classical lower $\min(\tau^{-2}, P)$ (const. 1)")
     ax.set_xlabel(r"inverse margin $1/\tau$")

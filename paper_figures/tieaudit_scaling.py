@@ -21,7 +21,9 @@ REQUIRES = ("tieaudit_scaling",)
 STYLE = {"quantum": (QUANTUM, "o", "quantum, one-way (qubits)"),
          "birthday": (CLASSICAL, "s", "birthday, one-way (bits)"),
          "exact": ("#7a7a7a", "^", "send all signs (bits)"),
-         "twoway": ("#2e8b57", "D", "classical two-way (bits)")}
+         "twoway": ("#2e8b57", "D", "classical two-way, private coins (bits)"),
+         "twoway_public": ("#cc79a7", "v", "classical two-way, public coins (bits)"),
+         "bob_to_alice": ("#e69f00", "x", "classical one-way Bob to Alice (bits)")}
 
 
 def plot(results_dir, out_dir):

@@ -13,7 +13,11 @@ expression (symbolic zero) and, where a limit or rounding is involved, numerical
    tau/sqrt3 to first order; z sigma = margin with z = sqrt(2 log 1/delta).
 8. Exact: rounding error sqrt(P)/(2^b - 1) = tau solved for b.
 9. JL: Dasgupta-Gupta tail 2 exp(-k (eps^2/2 - eps^3/3)/2) per vector, 2 vectors, = delta.
+10. Projective: acceptance ((1 + c)/2)^2 moves by tau; threshold_shots at gap tau.
+11. Sign sketch: Chernoff with the tangent of the concave log Phi; rate c^2/pi per row.
 """
+
+import math
 
 import sympy as sp
 
@@ -72,6 +76,37 @@ def swap_shots():
     gap = sp.simplify(acc.subs(c, tau) - acc.subs(c, -tau))
     assert sp.simplify(gap - tau / 2) == 0
     return sampling.threshold_shots.expr.subs({sampling.gap: gap, sampling.delta: delta})
+
+
+def projective_copies():
+    """threshold_shots at the projection's acceptance gap tau (Bob measures |v><v| per copy)."""
+    a = ((1 + c) / 2) ** 2
+    gap = sp.simplify(a.subs(c, tau) - a.subs(c, -tau))
+    assert sp.simplify(gap - tau) == 0
+    return sampling.threshold_shots.expr.subs({sampling.gap: gap, sampling.delta: delta})
+
+
+def sign_bits():
+    """Chernoff for the sign sketch. One row gives X = sign(z) w = c|z| + s N (N independent of
+    |z|), so E exp(-l X) = exp(l^2 s^2/2) E exp(-l c |z|) = 2 exp(l^2/2) Phi(-l c). log Phi(-x)
+    is concave, hence below its tangent at 0: log(1/2) - x sqrt(2/pi). So log E exp(-l X) <=
+    l^2/2 - l c sqrt(2/pi), minimised at l = c sqrt(2/pi) with value -c^2/pi; k rows give
+    P(sum X <= 0) <= exp(-k c^2/pi) <= delta."""
+    lam, x = sp.symbols("lambda x", positive=True)
+    Phi = (1 + sp.erf(-x / sp.sqrt(2))) / 2
+    # the tangent of log Phi(-x) at 0
+    slope = sp.simplify(sp.diff(sp.log(Phi), x).subs(x, 0))
+    assert sp.simplify(slope + sp.sqrt(2 / sp.pi)) == 0
+    assert sp.simplify(sp.log(Phi).subs(x, 0) - sp.log(sp.Rational(1, 2))) == 0
+    # concavity (the normal cdf is log-concave); second derivative checked on a grid, exactly
+    d2 = sp.diff(sp.log(Phi), x, 2)
+    assert all(d2.subs(x, v).evalf(30) < 0 for v in (0, sp.Rational(1, 10), 1, 3, 10, 30))
+    bound = lam**2 / 2 + sp.log(2) + sp.log(sp.Rational(1, 2)) - lam * c * sp.sqrt(2 / sp.pi)
+    best = sp.solve(sp.diff(bound, lam), lam)[0]
+    rate = sp.simplify(bound.subs(lam, best))
+    assert sp.simplify(rate + c**2 / sp.pi) == 0
+    k_ = sp.solve(sp.Eq(k * rate.subs(c, tau), sp.log(delta)), k)[0]
+    return k_
 
 
 def simhash_bits():
@@ -153,6 +188,8 @@ DERIVED = {
     "ae.median_repetitions": median_repetitions(),
     "gapip.swap_shots": swap_shots(),
     "gapip.simhash_bits": simhash_bits(),
+    "gapip.projective_copies": projective_copies(),
+    "gapip.sign_bits": sign_bits(),
     "gapip.exact_entry_bits": exact_entry_bits(),
     "gapip.jl_rows": jl_rows(),
     **_message_counts(),
@@ -176,6 +213,21 @@ def test_median_repetitions():
 
 def test_swap_shots():
     assert sp.simplify(DERIVED["gapip.swap_shots"] - gapip.swap_shots.expr) == 0
+
+
+def test_projective_copies():
+    assert sp.simplify(DERIVED["gapip.projective_copies"] - gapip.projective_copies.expr) == 0
+
+
+def test_sign_bits():
+    assert sp.simplify(DERIVED["gapip.sign_bits"] - gapip.sign_bits.expr) == 0
+
+
+def test_sign_bits_is_sufficient_for_the_exact_law():
+    from ccq.protocols.gapip_optimal import sign_error
+    for t in (0.3, 0.1):
+        k_ = math.ceil(gapip.sign_bits(tau=t, delta=0.05))
+        assert sign_error(t, k_) <= 0.05
 
 
 def test_simhash_bits():

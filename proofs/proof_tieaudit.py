@@ -69,6 +69,8 @@ DERIVED = {
     "tieaudit.classical_lower": classical_lower(),
     # Bob's K edges (two indices each), Alice's K parity bits
     "tieaudit.twoway_bits": quantum_copies() * (2 * register_qubits() + 1),
+    # public vertex i: Bob's partner index j (register bits), Alice's parity bit
+    "tieaudit.twoway_public_bits": quantum_copies() * (register_qubits() + 1),
 }
 
 
@@ -147,3 +149,9 @@ def test_register_is_the_least_n_with_two_to_the_n_at_least_p():
 def test_twoway_bits():
     n = sp.ceiling(log2(P))
     assert sp.simplify(tb.quantum_copies.expr * (2 * n + 1) - tb.twoway_bits.expr) == 0
+
+
+def test_twoway_public_bits():
+    n = sp.ceiling(log2(P))
+    assert sp.simplify(tb.quantum_copies.expr * (n + 1) - tb.twoway_public_bits.expr) == 0
+

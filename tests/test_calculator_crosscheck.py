@@ -120,6 +120,8 @@ def _superdense(p):
 CHECKS = {
     ("gapip", "swap test (augmented)"): (_gapip("swap"), "exact"),
     ("gapip", "amplitude estimation"): (_gapip("ae"), "exact"),
+    ("gapip", "projection onto Bob's state (one-way)"): (_gapip("projective"), "exact"),
+    ("gapip", "sign sketch, real receiver (public coins)"): (_gapip("sign"), "exact"),
     ("gapip", "SimHash (public coins)"): (_gapip("simhash"), "exact"),
     ("gapip", "Gaussian / JL sketch"): (_gapip("jl", bits=True), "exact"),
     ("gapip", "send g (b bits per entry)"): (_gapip("exact"), "exact"),
@@ -127,6 +129,9 @@ CHECKS = {
     ("tieaudit", "birthday sampling (public coins)"): (_tieaudit("birthday"), "exact"),
     ("tieaudit", "send the sign pattern"): (_tieaudit("exact"), "exact"),
     ("tieaudit", "two-way: Bob sends one edge"): (_tieaudit("twoway"), "exact"),
+    ("tieaudit", "two-way, public coins: Bob sends a partner"): (_tieaudit("twoway_public"),
+                                                                 "exact"),
+    ("tieaudit", "one-way Bob to Alice (public coins)"): (_tieaudit("bob_to_alice"), "exact"),
     ("ring", "classical ring"): (_ring("classical"), "exact"),
     ("ring", "superdense ring (online + ebit distribution)"): (_ring("superdense"), "exact"),
     ("securagg", "GHZ secure sum (verified)"): (_securagg("ghz"), "exact"),

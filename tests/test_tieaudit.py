@@ -228,3 +228,43 @@ def test_perfect_matching_rules():
         ccq.tieaudit("birthday", 0.1, budget=5)(jax.random.key(0), *_ok())
     with pytest.raises(TypeError, match="PRNG key"):
         ccq.tieaudit("exact", 0.1)(0, *_ok())
+
+
+# ---------------------------------------------------------------- public-coin baselines, optimum
+
+
+def test_public_coin_methods_have_the_quantum_law_at_n_plus_1_over_n_its_cost():
+    P, m = 2**20, 2**19
+    qu = te.minimal_communication("quantum", eps=0.1, delta=0.05, P=P, m=m)
+    for method, rounds in (("twoway_public", 2), ("bob_to_alice", 1)):
+        row = te.minimal_communication(method, eps=0.1, delta=0.05, P=P, m=m)
+        assert row["budget"] == qu["budget"] and row["error"] == qu["error"]
+        assert row["bits"] == qu["budget"] * 21 and row["rounds"] == rounds
+        assert row["bits"] / qu["qubits"] == pytest.approx(21 / 20)
+
+
+def test_public_coin_sampler_matches_exact_acceptance():
+    x, M, w = instance(jax.random.key(5), 64, 0.25, consistent=True, alpha=0.5)
+    P, m = 64, M.shape[0]
+    agreeing = int(np.sum((np.where(np.asarray(x) >= 0, 1, -1)[np.asarray(M)].prod(1))
+                          == np.asarray(w)))
+    n = 4000
+    fn = ta.tieaudit("bob_to_alice", 0.25, budget=5)
+    keys = jax.random.split(jax.random.key(6), n)
+    yes = float(np.mean([int(fn(k, x, M, w).answer) == 1 for k in keys[:n]]))
+    p = te.accept_probability("bob_to_alice", 5, P=P, m=m, agreeing=agreeing)
+    assert abs(yes - p) < 4 * np.sqrt(p * (1 - p) / n)
+
+
+@pytest.mark.parametrize("method", ["quantum", "twoway", "twoway_public", "bob_to_alice",
+                                    "birthday"])
+def test_optimal_budget_is_the_brute_force_minimum_and_meets_delta(method):
+    P, m, eps, delta = 64, 16, 0.25, 0.1
+    brute = next(b for b in range(1, P + 1)
+                 if te.worst_case_error(method, b, P=P, m=m, eps=eps) <= delta)
+    best = te.minimal_budget(method, eps=eps, delta=delta, P=P, m=m)
+    assert best == brute
+    assert best <= ta.default_budget(method, eps, delta, P, m)
+    x, M, w = instance(jax.random.key(0), P, eps, consistent=True, alpha=2 * m / P)
+    out = ta.tieaudit(method, eps, delta, budget="optimal")(jax.random.key(1), x, M, w)
+    assert out.cost == ta.protocol_cost(method, best, P)

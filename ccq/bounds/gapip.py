@@ -1,7 +1,8 @@
 """GapIP_tau: deciding the sign of <g, h> under the promise |<g, h>| >= tau, quantum and classical.
 
 Symbols: ``tau`` (margin), ``P`` (dimension), ``delta`` (error probability), ``b`` (bits per
-transmitted entry), ``shots`` (shots per Grover power of maximum-likelihood AE).
+transmitted entry), ``shots`` (shots per Grover power of maximum-likelihood AE), ``z`` (the
+normal quantile Phi^-1(1 - delta), 1.645 at delta = 0.05).
 
 Every quantum method works on the augmented states u = (|0>|0^n> + |1>|g>)/sqrt 2 (and v for
 h) of 1 + n qubits, n = ceil(log2 P), whose overlap a = <u, v>^2 = ((1 + <g,h>)/2)^2 moves by
@@ -21,6 +22,7 @@ from . import ae
 from ._bound import Bound
 
 tau, P, delta, b, shots = sp.symbols("tau P delta b shots", positive=True)
+z = sp.Symbol("z", positive=True)    # Phi^-1(1 - delta): 1.645 at delta = 0.05
 
 register_qubits = 1 + sp.ceiling(sp.log(P, 2))
 
@@ -48,6 +50,28 @@ swap_qubits = Bound(
     swap_shots.expr * register_qubits,
     "Qubits of the one-way swap-test protocol: gapip.swap_shots copies of the (1 + n)-qubit "
     "state u, one round. Theta(tau^-2 log P): no better than SimHash's tau^-2 bits.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+    quantity="qubits",
+)
+
+projective_copies = Bound(
+    "gapip.projective_copies",
+    2 * sp.log(1 / delta) / tau**2,
+    "Copies of u (one-way) that decide GapIP_tau with error <= delta when Bob, who knows h, "
+    "measures {|v><v|, I - |v><v|} on each: acceptance a = ((1 + c)/2)^2 moves by tau "
+    "(twice the swap test's tau/2), thresholded at the midpoint (sampling.threshold_shots "
+    "with gap tau).",
+    "sufficient",
+    "Hoeffding 1963; derived in proofs/proof_gapip.py",
+    quantity="copies",
+)
+
+projective_qubits = Bound(
+    "gapip.projective_qubits",
+    projective_copies.expr * register_qubits,
+    "Qubits of the one-way projective protocol: gapip.projective_copies copies of the "
+    "(1 + n)-qubit state u, one round. Theta(tau^-2 log P).",
     "sufficient",
     "derived in proofs/proof_gapip.py",
     quantity="qubits",
@@ -116,6 +140,34 @@ simhash_bits = Bound(
     "(sampling.threshold_shots with gap 2 asin(tau)/pi). Theta(tau^-2 log 1/delta).",
     "sufficient",
     "Charikar 2002 + Hoeffding; derived in proofs/proof_gapip.py",
+    quantity="bits",
+)
+
+sign_bits = Bound(
+    "gapip.sign_bits",
+    sp.pi * sp.log(1 / delta) / tau**2,
+    "Sign bits (public coins, one-way) that decide GapIP_tau with error <= delta when Alice "
+    "sends sign(r_i.g) of k shared Gaussian projections and Bob, keeping his own r_i.h real, "
+    "decides on the sign of sum_i sign(r_i.g)(r_i.h): Chernoff with E exp(-l X) = "
+    "2 exp(l^2/2) Phi(-l c) <= exp(-c^2/pi) at l = c sqrt(2/pi) (log Phi(-x) is concave, below "
+    "its tangent at 0). Asymptotically the exact requirement is z^2 pi/(2 tau^2).",
+    "sufficient",
+    "Chernoff 1952; derived in proofs/proof_gapip.py",
+    quantity="bits",
+)
+
+hlps_bits = Bound(
+    "gapip.hlps_bits",
+    z**2 / (2 * sp.log(2) * tau**2),
+    "Optimal one-way bit rate for estimating a correlation, translated into a sign decision: "
+    "Hadar-Liu-Polyanskiy-Shayevitz show inf sup E|rho - rho_hat|^2 = (1/(2 ln 2) + o(1))/k "
+    "for k bits (any interaction; attained one-way with exponentially many samples); with "
+    "a Gaussian estimate of that variance, deciding sign(rho) at |rho| >= tau with error "
+    "delta needs z^2/(2 ln 2 tau^2) bits, z = Phi^-1(1 - delta). The constant 1/(2 ln 2) is "
+    "the paper's; the translation to the decision is a normal approximation (ccq's reading), "
+    "so this is the reference rate, not a theorem about GapIP.",
+    "lower",
+    "Hadar, Liu, Polyanskiy, Shayevitz, STOC 2019 (arXiv 1901.09100), abstract",
     quantity="bits",
 )
 

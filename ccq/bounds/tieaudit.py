@@ -122,3 +122,17 @@ twoway_bits = Bound(
     quantity="bits",
     ranges=_EPS,
 )
+
+twoway_public_bits = Bound(
+    "tieaudit.twoway_public_bits",
+    _copies * (_register + 1),
+    "Public-coin two-way protocol (2 rounds): public coins pick K uniform vertices; Bob sends "
+    "each one's partner (ceil(log2 P) bits), Alice answers x_i x_j (1 bit). The same law as "
+    "the quantum protocol (a uniform vertex hits an edge), so K = the quantum copies and the "
+    "cost is (ceil(log2 P) + 1)/ceil(log2 P) times the quantum qubits. One-way from Bob to "
+    "Alice (Bob also sends w_e, Alice decides) costs the same in 1 round.",
+    "sufficient",
+    "ccq; derived in proofs/proof_tieaudit.py",
+    quantity="bits",
+)
+

@@ -27,6 +27,9 @@ __all__ = [
     "a_mid",
     "swap_acceptance",
     "swap_acceptance_statevector",
+    "projective_acceptance",
+    "projective_acceptance_statevector",
+    "ae_distribution_one_qubit_statevector",
     "ae_distribution",
     "ae_distribution_statevector",
     "ae_decisions",
@@ -64,6 +67,28 @@ def swap_acceptance(c, xp=np):
 def swap_acceptance_statevector(g, h):
     """The same probability from the full (1+n)-qubit statevectors via :mod:`ccq.sim`."""
     return sim.swap_test_probability(sim.augmented_encode(g), sim.augmented_encode(h))
+
+
+# ---------------------------------------------------------------- Bob's projection
+
+
+def projective_acceptance(c, xp=np):
+    """Bob knows h, so he measures {|v><v|, I - |v><v|} on each copy of u Alice sends: it
+    accepts with ``|<u, v>|^2 = ((1 + c)/2)^2`` (reduced path); the acceptance gap between
+    c = +tau and -tau is tau, twice the swap test's tau/2.
+
+    Examples:
+        >>> float(projective_acceptance(0.0))
+        0.25
+    """
+    return _x(c, xp) ** 2
+
+
+@jax.jit
+def projective_acceptance_statevector(g, h):
+    """The same probability from the full (1+n)-qubit statevectors: ``|<v|u>|^2``."""
+    u, v = sim.augmented_encode(g), sim.augmented_encode(h)
+    return jnp.abs(jnp.vdot(v, u)) ** 2
 
 
 # ---------------------------------------------------------------- canonical AE
@@ -118,6 +143,51 @@ def ae_distribution_statevector(g, h, M: int):
 
     _, rows = jax.lax.scan(step, u, None, length=M)
     return _qft_probabilities(rows, M)
+
+
+def ae_distribution_one_qubit_statevector(g, h, m: int):
+    """Phase estimation with ONE control qubit (semiclassical QFT, Griffiths-Niu 1996), M = 2^m.
+
+    For j = m-1, ..., 0: a fresh control qubit in |+> controls Q^(2^j) on the message register
+    (2^j Grover applications, the control travelling with the register), then gets the phase
+    correction exp(-2 pi i 2^j (k mod 2^(m-1-j)) / M) from the bits already measured, a
+    Hadamard, and is measured: bit k_(m-1-j) of the outcome k. Every branch of outcomes is
+    followed on the (1+n)-qubit statevector (numpy, float64), so the result is the exact law
+    of k, to compare with :func:`ae_distribution_statevector` (the full M-dim register).
+
+    Examples:
+        >>> g = np.array([1.0, 0.0]); h = np.array([0.6, 0.8])
+        >>> bool(np.allclose(ae_distribution_one_qubit_statevector(g, h, 3),
+        ...                  ae_distribution(0.6, 8)))
+        True
+    """
+    u = np.asarray(sim.augmented_encode(jnp.asarray(g)), np.complex128)
+    v = np.asarray(sim.augmented_encode(jnp.asarray(h)), np.complex128)
+    # the encoding ran in float32 (x64 off); renormalise so the float64 law keeps its mass
+    u, v = u / np.linalg.norm(u), v / np.linalg.norm(v)
+    M = 2**m
+
+    def grover(state):          # Q = R_u R_v: Bob reflects about v, then Alice about u
+        state = 2 * v * np.vdot(v, state) - state
+        return 2 * u * np.vdot(u, state) - state
+
+    probs = np.zeros(M)
+    # branch: (unnormalised message state, outcome bits so far as the integer k mod 2^i)
+    branches = [(u, 0)]
+    for i, j in enumerate(range(m - 1, -1, -1)):
+        new = []
+        for state, low in branches:
+            moved = state
+            for _ in range(2**j):
+                moved = grover(moved)
+            for bit in (0, 1):
+                k = low + bit * 2**i
+                phase = np.exp(-2j * np.pi * 2**j * k / M)   # <f_k| on this qubit
+                new.append(((state + phase * moved) / 2, k))
+        branches = new
+    for state, k in branches:
+        probs[k] = np.real(np.vdot(state, state))
+    return probs
 
 
 def ae_estimate(k, M: int, xp=np):

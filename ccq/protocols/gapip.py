@@ -8,8 +8,12 @@ Front door :func:`gapip`: ``ccq.gapip(method, tau, delta=0.05, budget=None)`` re
 method   protocol                                                  model        budget means
 ======== ========================================================= ============ =============
 swap     Alice sends k copies of u; Bob swap-tests each against v  one-way A->B shots k
+projective Alice sends k copies of u; Bob measures {|v><v|, I -   one-way A->B copies k
+         |v><v|} on each (he knows h): accepts w.p. ((1+c)/2)^2
 ae       canonical amplitude estimation on Q = R_u R_v; the        interactive  Grover
-         M-dim control register travels with the message; r runs                applications M
+         M-dim control register travels with the message                       applications M
+         (``control="register"``) or one control qubit does
+         (``"one_qubit"``: semiclassical QFT, M = 2^m); r runs
          in parallel, majority vote
 mlae     maximum-likelihood AE (control-free): Bob sends v;        interactive  largest Grover
          Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down,                 power M
@@ -18,6 +22,8 @@ mlae     maximum-likelihood AE (control-free): Bob sends v;        interactive  
          the likelihood is maximised on a grid
 simhash  k shared Gaussian hyperplanes, Alice sends sign bits      one-way,     sign bits k
                                                                    public coin
+sign     Alice sends sign(r_i.g); Bob sums sign(r_i.g) (r_i.h)     one-way,     sign bits k
+         with his real projections, decides on the sign           public coin
 jl       k Gaussian projections, b-bit dithered entries            one-way,     rows k
                                                                    public coin
 exact    all P entries at b bits                                   one-way      bits/entry b
@@ -25,7 +31,11 @@ exact    all P entries at b bits                                   one-way      
 
 ``budget=None`` takes the budget from :mod:`ccq.bounds.gapip` for error <= delta (for ``mlae``
 an asymptotic Cramer-Rao estimate times :data:`MLAE_SAFETY`, not a guarantee; see
-docs/gapip.md). Quantum registers have 1 + n qubits, n = ceil(log2 P); the augmented encoding
+docs/gapip.md). ``budget="optimal"`` searches every knob with the exact error law, worst case
+over the whole promise (:mod:`ccq.protocols.gapip_optimal`: swap, projective, simhash, sign, ae;
+exact keeps its guaranteed bits per entry; mlae and jl have no exact law and raise). It is
+opt-in, not the default: the AE search takes seconds (tau = 0.05: 0.4 s, tau = 0.01: ~10 s).
+Quantum registers have 1 + n qubits, n = ceil(log2 P); the augmented encoding
 and both AE protocols are reconstructions (docs/protocols.md section 3).
 
 Two simulation paths give the same output distribution: ``path="reduced"`` uses only
@@ -58,11 +68,15 @@ from ..bounds import gapip as _bounds
 from ..sim import num_qubits
 from ..sketches import gapip as _classical
 from . import _gapip_quantum as _q
+from . import gapip_optimal as _opt
 
 __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "register_qubits"]
 
-METHODS = ("swap", "ae", "mlae", "simhash", "jl", "exact")
-QUANTUM_METHODS = ("swap", "ae", "mlae")
+METHODS = ("swap", "projective", "ae", "mlae", "simhash", "sign", "jl", "exact")
+QUANTUM_METHODS = ("swap", "projective", "ae", "mlae")
+CONTROLS = ("register", "one_qubit")
+OPTIMAL_METHODS = ("swap", "projective", "ae", "simhash", "sign", "exact")
+P_DEFAULT = 2**20        # dimension whose register size weights the AE optimum when P is None
 PATHS = ("reduced", "full")
 MLAE_SAFETY = 4          # multiplies the asymptotic Cramer-Rao power (measured: docs/gapip.md)
 MLAE_SHOTS = 16          # default shots per Grover power
@@ -95,6 +109,20 @@ class GapIP:
     shots_per_power: int = MLAE_SHOTS
     bits: int = JL_BITS         # bits per JL entry
     path: str = "reduced"
+    threshold: int | None = None    # accept count threshold (swap, projective, simhash)
+    control: str = "register"       # where AE's phase-estimation control lives
+    optimum: _opt.Optimum | None = None   # knobs, worst-case error and its c (budget="optimal")
+
+    def _threshold(self) -> int:
+        """Accept iff the count of accepting trials is >= this (default: the midpoint rule)."""
+        if self.threshold is not None:
+            return self.threshold
+        k = self.budget
+        if self.method == "swap":
+            return math.ceil(k * (1 + _q.a_mid(self.tau)) / 2 - 1e-12)
+        if self.method == "projective":
+            return math.ceil(k * _q.a_mid(self.tau) - 1e-12)
+        return k // 2 + 1                       # simhash: more than half agree
 
     # ------------------------------------------------------------ budgets and costs
     def budget_for(self, P: int) -> int:
@@ -115,10 +143,10 @@ class GapIP:
         P = check_int(P, "P", minimum=1)
         n1 = register_qubits(P)
         k = self.budget_for(P)
-        if self.method == "swap":
+        if self.method in ("swap", "projective"):
             return Cost(qubits=k * n1, rounds=1)
         if self.method == "ae":
-            m = max(1, math.ceil(math.log2(k)))
+            m = 1 if self.control == "one_qubit" else max(1, math.ceil(math.log2(k)))
             run = Cost(qubits=2 * (k - 1) * (m + n1), rounds=2 * (k - 1))
             return self.repetitions * run
         if self.method == "mlae":
@@ -126,7 +154,7 @@ class GapIP:
             messages = sum(1 + 2 * m for m in schedule)
             return Cost(qubits=self.shots_per_power * messages * n1,
                         rounds=1 + 2 * max(schedule))
-        if self.method == "simhash":
+        if self.method in ("simhash", "sign"):
             return Cost(bits=k, rounds=1)
         if self.method == "jl":
             return Cost(bits=k * self.bits, rounds=1)
@@ -136,8 +164,9 @@ class GapIP:
     def error(self, c: float, P: int = 2) -> float:
         """Exact error probability on an instance with ``<g, h> = c`` (reduced path law).
 
-        Available for swap, ae, simhash (closed forms) and exact (0 when the budget is at least
-        the guaranteed bits per entry); mlae and jl have no closed form: raises ValueError.
+        Available for swap, projective, ae, simhash (closed forms), sign (one quadrature) and
+        exact (0 when the budget is at least the guaranteed bits per entry); mlae and jl have
+        no closed form: raises ValueError.
 
         Examples:
             >>> round(gapip("simhash", 0.5, budget=1).error(-0.5), 4)
@@ -145,12 +174,13 @@ class GapIP:
         """
         c = check_in_interval(c, "c = <g, h>", -1, 1, closed="both")
         P = check_int(P, "P", minimum=1)
-        if self.method == "swap":
-            k = self.budget
-            threshold = math.ceil(k * (1 + _q.a_mid(self.tau)) / 2 - 1e-12)
-            p = float(_q.swap_acceptance(c))
-            return float(stats.binom.cdf(threshold - 1, k, p) if c > 0
-                         else stats.binom.sf(threshold - 1, k, p))
+        if self.method in ("swap", "projective", "simhash"):
+            law = {"swap": _opt.swap_probability, "projective": _opt.projective_probability,
+                   "simhash": _opt.simhash_probability}[self.method]
+            k, t, p = self.budget, self._threshold(), float(law(c))
+            return float(stats.binom.cdf(t - 1, k, p) if c > 0 else stats.binom.sf(t - 1, k, p))
+        if self.method == "sign":
+            return _opt.sign_error(c, self.budget)
         if self.method == "ae":
             M, r = self.budget, self.repetitions
             probs = _q.ae_distribution(c, M)
@@ -160,8 +190,6 @@ class GapIP:
             # aligned iff #(+1 runs) > r/2
             need = r - r // 2 if c > 0 else r // 2 + 1
             return float(stats.binom.sf(need - 1, r, wrong))
-        if self.method == "simhash":
-            return _classical.simhash_error(c, self.budget)
         if self.method == "exact":
             if self.budget_for(P) >= _bounds.exact_entry_bits(P=P, tau=self.tau):
                 return 0.0
@@ -183,6 +211,8 @@ class GapIP:
         c = jnp.asarray(check_values_in(c, "c = <g, h>", -1, 1), jnp.float32)
         if self.method == "swap":
             return self._swap_decide(key, _q.swap_acceptance(c, jnp))
+        if self.method == "projective":
+            return self._swap_decide(key, _q.projective_acceptance(c, jnp))
         if self.method == "ae":
             return self._ae_decide(key, _q.ae_distribution(c, self.budget, jnp))
         if self.method == "mlae":
@@ -191,6 +221,8 @@ class GapIP:
         if self.method == "simhash":
             count = _classical.simhash_count_reduced(key, c, self.budget)
             return self._simhash_decide(count)
+        if self.method == "sign":
+            return _sign(_classical.sign_statistic_reduced(key, c, self.budget))
         if self.method == "jl":
             return _sign(_classical.jl_estimate_reduced(key, c, self.budget, self.bits))
         if self.error(1.0, P) == 0.0:          # exact at a guaranteed budget: the true sign
@@ -199,10 +231,8 @@ class GapIP:
                          "not only on <g,h>; call the protocol on (g, h)")
 
     def _swap_decide(self, key, p):
-        k = self.budget
-        threshold = math.ceil(k * (1 + _q.a_mid(self.tau)) / 2 - 1e-12)
-        accepts = _classical.binomial(key, k, p)
-        return jnp.where(accepts >= threshold, 1, -1)
+        accepts = _classical.binomial(key, self.budget, p)
+        return jnp.where(accepts >= self._threshold(), 1, -1)
 
     def _ae_decide(self, key, probs):
         r = self.repetitions
@@ -229,7 +259,7 @@ class GapIP:
         return jnp.where(best_aligned >= best_conflict, 1, -1)
 
     def _simhash_decide(self, count):
-        return jnp.where(2 * count > self.budget, 1, -1)
+        return jnp.where(count >= self._threshold(), 1, -1)
 
     # ------------------------------------------------------------ the protocol
     def __call__(self, key, g, h) -> Outcome:
@@ -252,6 +282,8 @@ class GapIP:
             answer = self.sample_overlap(key, c, P)
         elif self.method == "swap":
             answer = self._swap_decide(key, _q.swap_acceptance_statevector(g, h))
+        elif self.method == "projective":
+            answer = self._swap_decide(key, _q.projective_acceptance_statevector(g, h))
         elif self.method == "ae":
             answer = self._ae_decide(key, _q.ae_distribution_statevector(g, h, self.budget))
         elif self.method == "mlae":
@@ -259,6 +291,8 @@ class GapIP:
             answer = self._mlae_decide(key, _q.mlae_probabilities_statevector(g, h, schedule))
         elif self.method == "simhash":
             answer = self._simhash_decide(_classical.simhash_count_faithful(key, g, h, self.budget))
+        elif self.method == "sign":
+            answer = _sign(_classical.sign_statistic_faithful(key, g, h, self.budget))
         else:
             answer = _sign(_classical.jl_estimate_faithful(key, g, h, self.budget, self.bits))
         return Outcome(answer.astype(jnp.int32), cost, {"overlap": c})
@@ -268,31 +302,40 @@ def _sign(x):
     return jnp.where(x >= 0, 1, -1)
 
 
-def gapip(method: str, tau: float, delta: float = 0.05, budget: int | None = None, *,
+def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None = None, *,
           repetitions: int | None = None, shots_per_power: int = MLAE_SHOTS,
-          bits: int = JL_BITS, path: str = "reduced") -> GapIP:
+          bits: int = JL_BITS, path: str = "reduced", threshold: int | None = None,
+          control: str = "register", P: int | None = None) -> GapIP:
     """Build a GapIP_tau protocol.
 
     Args:
-        method: one of ``"swap"``, ``"ae"``, ``"mlae"``, ``"simhash"``, ``"jl"``, ``"exact"``.
+        method: one of :data:`METHODS`.
         tau: promised margin, in (0, 1).
-        delta: target error probability, in (0, 1/2); used only when choosing defaults.
-        budget: shots (swap), Grover applications M (ae), largest Grover power (mlae), sign bits
-            (simhash), rows (jl) or bits per entry (exact); ``None`` picks it from the bound.
+        delta: target error probability, in (0, 1/2); used only when choosing budgets.
+        budget: shots (swap), copies (projective), Grover applications M (ae), largest Grover
+            power (mlae), sign bits (simhash, sign), rows (jl) or bits per entry (exact);
+            ``None`` picks it from the bound; ``"optimal"`` searches every knob of the method
+            (budget, threshold, repetitions, control) with the exact error law, worst case over
+            the whole promise (:mod:`ccq.protocols.gapip_optimal`); the result's ``optimum``
+            holds the knobs, the exact worst-case error and the overlap c where it sits.
         repetitions: parallel runs of canonical AE with a majority vote (default: the odd
             number from ``ccq.bounds.gapip.ae_repetitions``; 1 for other methods).
         shots_per_power: shots per Grover power of ``mlae``.
         bits: bits per entry of the ``jl`` sketch.
         path: ``"reduced"`` (exact 2-D / distributional path, any P) or ``"full"``
             (statevector for quantum methods, explicit shared matrices for sketches).
+        threshold: accept-count threshold of swap, projective, simhash (default: midpoint).
+        control: ``"register"`` or ``"one_qubit"`` (semiclassical QFT, budget a power of 2).
+        P: dimension whose register size weights the AE optimum (default 2^20).
 
     Returns:
         A :class:`GapIP`; ``fn(key, g, h)`` returns ``Outcome(answer, cost, {"overlap": c})``.
 
     Raises:
-        ValueError: unknown method or path, tau outside (0, 1), delta outside (0, 1/2), a
-            budget that is not a positive integer (at least 2 for ae), and, at call time,
-            non-unit, non-finite, complex or mismatched vectors.
+        ValueError: unknown method, path or control, tau outside (0, 1), delta outside
+            (0, 1/2), a budget that is not a positive integer (at least 2 for ae, a power of 2
+            for one_qubit) or "optimal", "optimal" for mlae/jl, and, at call time, non-unit,
+            non-finite, complex or mismatched vectors.
 
     Examples:
         >>> import jax, jax.numpy as jnp
@@ -302,28 +345,55 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | None = Non
         (1, 30)
         >>> gapip("simhash", tau=0.5).budget
         55
+        >>> opt = gapip("projective", tau=0.1, budget="optimal")
+        >>> opt.budget, opt.threshold, opt.optimum.error <= 0.05
+        (206, 52, True)
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if path not in PATHS:
         raise ValueError(f"path must be one of {PATHS}, got {path!r}")
+    if control not in CONTROLS:
+        raise ValueError(f"control must be one of {CONTROLS}, got {control!r}")
     tau = check_in_interval(tau, "tau", 0.0, 1.0)
     delta = check_in_interval(delta, "delta", 0.0, 0.5)
     shots_per_power = check_int(shots_per_power, "shots_per_power", minimum=1)
     bits = check_int(bits, "bits", minimum=1, maximum=32)
+    if P is not None:
+        P = check_int(P, "P", minimum=2)
+    if budget == "optimal":
+        return _optimal(method, tau, delta, P or P_DEFAULT, shots_per_power, bits, path)
+    if isinstance(budget, str):
+        raise ValueError(f"budget must be a positive integer, None or 'optimal', got {budget!r}")
     if budget is not None:
         budget = check_int(budget, "budget", minimum=2 if method == "ae" else 1)
     elif method == "swap":
         budget = _bounds.swap_shots.ceil(tau=tau, delta=delta)
+    elif method == "projective":
+        budget = _bounds.projective_copies.ceil(tau=tau, delta=delta)
     elif method == "ae":
         budget = _bounds.ae_queries.ceil(tau=tau)
+        if control == "one_qubit":
+            budget = 1 << (budget - 1).bit_length()
     elif method == "mlae":
         budget = max(1, math.ceil(MLAE_SAFETY * _bounds.mlae_max_power(
             tau=tau, delta=delta, shots=shots_per_power)))
     elif method == "simhash":
         budget = _odd(_bounds.simhash_bits.ceil(tau=tau, delta=delta))
+    elif method == "sign":
+        budget = _bounds.sign_bits.ceil(tau=tau, delta=delta)
     elif method == "jl":
         budget = _bounds.jl_rows.ceil(tau=tau, delta=delta)
+    if method == "ae" and control == "one_qubit" and budget & (budget - 1):
+        raise ValueError(f"control='one_qubit' (semiclassical QFT) needs a power-of-2 budget M, "
+                         f"got {budget}")
+    if method != "ae" and control != "register":
+        raise ValueError(f"control applies to method 'ae' only, got {control!r} for {method!r}")
+    if threshold is not None:
+        if method not in ("swap", "projective", "simhash"):
+            raise ValueError(f"threshold applies to swap, projective and simhash only, got "
+                             f"{method!r}")
+        threshold = check_int(threshold, "threshold", minimum=0, maximum=budget + 1)
     if method == "ae":
         if repetitions is None:
             repetitions = _odd(_bounds.ae_repetitions.ceil(delta=delta))
@@ -333,4 +403,25 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | None = Non
                          f"for {method!r}")
     else:
         repetitions = 1
-    return GapIP(method, tau, delta, budget, repetitions, shots_per_power, bits, path)
+    return GapIP(method, tau, delta, budget, repetitions, shots_per_power, bits, path,
+                 threshold, control)
+
+
+def _optimal(method, tau, delta, P, shots_per_power, bits, path) -> GapIP:
+    """The protocol at its exact minimal communication (see :mod:`.gapip_optimal`)."""
+    if method not in OPTIMAL_METHODS:
+        raise ValueError(f"budget='optimal' needs an exact error law; {method!r} has none "
+                         f"(methods with one: {OPTIMAL_METHODS})")
+    if method == "exact":
+        return GapIP("exact", tau, delta, None, path=path)
+    if method == "ae":
+        opt = _opt.optimal_ae(tau, delta, register_qubits(P))
+        k = opt.knobs
+        return GapIP("ae", tau, delta, k["M"], k["r"], shots_per_power, bits, path,
+                     control=k["control"], optimum=opt)
+    if method == "sign":
+        opt = _opt.optimal_sign(tau, delta)
+        return GapIP("sign", tau, delta, opt.knobs["k"], path=path, optimum=opt)
+    opt = _opt.optimal_threshold_test(method, tau, delta)
+    return GapIP(method, tau, delta, opt.knobs["k"], path=path,
+                 threshold=opt.knobs["threshold"], optimum=opt)

@@ -6,7 +6,9 @@ answer is +1 ("consistent", agreement >= 1/2 + eps) or -1 ("violated", agreement
 where agreement is the fraction of edges (i, j) with ``x_i x_j = w_e``. Model: one-way
 Alice -> Bob, except ``"twoway"``; public coins are free (not counted); Bob decides.
 
-Methods (``budget`` is K copies / s coordinates / K edges; default from ``ccq.bounds.tieaudit``):
+Methods (``budget`` is K copies / s coordinates / K edges; default from ``ccq.bounds.tieaudit``;
+``budget="optimal"``: the smallest budget whose exact worst-case error over the promise is <=
+delta, from :func:`ccq.protocols.tieaudit_exact.minimal_budget`, found at call time from P, m):
 
 * ``"quantum"``: K copies of ``P^(-1/2) sum_i x_i |i>`` (``ceil(log2 P)`` qubits each); Bob
   measures each in ``{(|i> +- |j>)/sqrt2 : (i, j) in M}`` (plus ``|k>`` for unmatched k), gets a
@@ -17,8 +19,15 @@ Methods (``budget`` is K copies / s coordinates / K edges; default from ``ccq.bo
   simulation draws the subset as a permutation (O(P log P) work per run: practical to ~2^24).
 * ``"exact"``: Alice sends all P signs (P bits, 1 round); Bob computes the agreement.
 * ``"twoway"``: Bob sends K uniformly random edges (``2 ceil(log2 P)`` bits each), Alice answers
-  each ``x_i x_j`` (1 bit): ``K (2 ceil(log2 P) + 1)`` bits, 2 rounds. This shows that the
-  quantum advantage is a one-way phenomenon.
+  each ``x_i x_j`` (1 bit): ``K (2 ceil(log2 P) + 1)`` bits, 2 rounds (private coins).
+* ``"twoway_public"``: public coins pick K uniform vertices i; Bob sends each one's partner j
+  (``ceil(log2 P)`` bits; j = i for an unmatched i), Alice answers ``x_i x_j`` (1 bit):
+  ``K (ceil(log2 P) + 1)`` bits, 2 rounds. Same law as ``"quantum"`` (a uniform vertex hits
+  an edge w.p. 2m/P), at ``(n + 1)/n`` times its communication.
+* ``"bob_to_alice"``: one-way the other way: Bob sends the partner j and the relation w_e of K
+  public uniform vertices (``ceil(log2 P) + 1`` bits each), Alice decides. Same law and cost
+  as ``"twoway_public"``, 1 round. So the exponential separation holds only for one-way
+  communication from Alice to Bob.
 
 The quantum measurement runs on the exact sampler (O(K) work, any P up to 2^30) or, with
 ``simulator="statevector"``, on the full ``2^n`` statevector with the matching basis applied as
@@ -59,7 +68,8 @@ __all__ = ["METHODS", "tieaudit", "register_qubits", "default_budget", "protocol
            "outcome_distribution", "statevector_outcome_distribution", "matching_basis_state",
            "check_instance"]
 
-METHODS = ("quantum", "birthday", "exact", "twoway")
+METHODS = ("quantum", "birthday", "exact", "twoway", "twoway_public", "bob_to_alice")
+PUBLIC_VERTEX_METHODS = ("quantum", "twoway_public", "bob_to_alice")   # one law: uniform vertex
 SIMULATORS = ("sampler", "statevector")
 STATEVECTOR_MAX_P = 2**16
 SAMPLER_MAX_P = 2**30
@@ -91,9 +101,9 @@ def default_budget(method: str, eps: float, delta: float, P: int, m: int) -> int
     """
     alpha = 2 * m / P
     hoeffding = math.ceil(math.log(1 / delta) / (2 * eps**2) - 1e-9)
-    if method == "twoway" or (method == "quantum" and 2 * m == P):
+    if method == "twoway" or (method in PUBLIC_VERTEX_METHODS and 2 * m == P):
         return hoeffding
-    if method == "quantum":
+    if method in PUBLIC_VERTEX_METHODS:
         return math.ceil(math.log(1 / delta) / (alpha * -math.expm1(-2 * eps**2)) - 1e-9)
     if method == "birthday":
         s = 1 + math.sqrt(2 * P * (eps**-2 + 8) * math.log(2 / delta) / alpha)
@@ -119,6 +129,10 @@ def protocol_cost(method: str, budget: int, P: int) -> Cost:
         return Cost(bits=P, rounds=1)
     if method == "twoway":
         return Cost(bits=budget * (2 * n + 1), rounds=2)
+    if method == "twoway_public":
+        return Cost(bits=budget * (n + 1), rounds=2)
+    if method == "bob_to_alice":
+        return Cost(bits=budget * (n + 1), rounds=1)
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
 
@@ -278,7 +292,9 @@ def _run(key, x, matching, w, *, method: str, b: int, simulator: str):
     P, m = x.shape[0], matching.shape[0]
     s, w = _signs(x), w.astype(jnp.int32)
     k_run, k_tie = jax.random.split(key)
-    if method == "quantum":
+    if method in PUBLIC_VERTEX_METHODS:
+        # quantum: Bob's measurement; twoway_public / bob_to_alice: a public uniform vertex i,
+        # its partner j sent by Bob, x_i x_j w_e formed by Alice (answered or decided)
         measure = _measure_statevector if simulator == "statevector" else _measure_sampler
         hit, e, sign = measure(k_run, s, matching, b)
         z = jnp.where(hit, sign * w[e], 0)
@@ -302,16 +318,24 @@ def _run(key, x, matching, w, *, method: str, b: int, simulator: str):
 # ---------------------------------------------------------------- front door
 
 
+@functools.lru_cache(maxsize=256)
+def _optimal_budget(method: str, eps: float, delta: float, P: int, m: int) -> int:
+    from .tieaudit_exact import minimal_budget  # tieaudit_exact imports this module
+    return minimal_budget(method, eps=eps, delta=delta, P=P, m=m)
+
+
 def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = None, *,
              simulator: str = "sampler", require_perfect: bool = False):
     """A TieAudit_eps protocol ``fn(key, x, matching, w) -> Outcome``.
 
     Args:
-        method: ``"quantum"``, ``"birthday"``, ``"exact"`` or ``"twoway"`` (module docstring).
+        method: one of :data:`METHODS` (module docstring).
         eps: promise gap in (0, 1/2]; eps = 1/2 is Boolean Hidden Matching.
         delta: target error in (0, 1/2), used for the default budget.
         budget: copies K (quantum), coordinates s (birthday, at most P) or edges K (two-way);
-            None for the sufficient value of :func:`default_budget`. Not allowed for exact.
+            None for the sufficient value of :func:`default_budget`; ``"optimal"`` for the
+            exact minimum (:func:`ccq.protocols.tieaudit_exact.minimal_budget`, cached per
+            (method, eps, delta, P, m)). Not allowed for exact.
         simulator: ``"sampler"`` (exact outcome sampler, P <= 2^30) or ``"statevector"``
             (P <= 2^16); quantum only.
         require_perfect: reject matchings that do not cover all P parameters.
@@ -336,7 +360,12 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     eps = check_in_interval(eps, "eps", 0, 0.5, closed="right")
     delta = check_in_interval(delta, "delta", 0, 0.5)
-    if budget is not None:
+    if budget == "optimal":
+        if method == "exact":
+            raise ValueError("budget is not used by method 'exact' (it always sends P bits)")
+    elif isinstance(budget, str):
+        raise ValueError(f"budget must be a positive integer, None or 'optimal', got {budget!r}")
+    elif budget is not None:
         if method == "exact":
             raise ValueError("budget is not used by method 'exact' (it always sends P bits); "
                              f"got budget={budget!r}")
@@ -350,7 +379,10 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
     def fn(key, x, matching, w):
         check_key(key)
         P, m = check_instance(x, matching, w, require_perfect=require_perfect)
-        b = default_budget(method, eps, delta, P, m) if budget is None else budget
+        if budget == "optimal":
+            b = _optimal_budget(method, eps, delta, P, m)
+        else:
+            b = default_budget(method, eps, delta, P, m) if budget is None else budget
         if method == "birthday" and b > P:
             raise ValueError(f"budget (coordinates sent) must be <= P={P}, got {b}")
         if simulator == "statevector" and P > STATEVECTOR_MAX_P:

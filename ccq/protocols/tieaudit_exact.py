@@ -6,6 +6,7 @@ through ``P``, the number of edges ``m`` and the number of agreeing edges ``agre
 * quantum: each copy hits an edge with probability ``alpha = 2m/P``, uniformly and
   independently; hits ``H ~ Bin(K, alpha)``, agreements among them ``Bin(H, agreeing/m)``;
 * two-way: K uniform edges, agreements ``Bin(K, agreeing/m)``;
+* twoway_public, bob_to_alice: K public uniform vertices, the quantum law exactly;
 * birthday: matched edges inside a uniform s-subset ``C`` (law :func:`internal_edges_pmf`), and
   given ``C = c`` the agreements are ``Hypergeom(m, agreeing, c)`` (the c edges are a uniform
   c-subset of the m edges, by symmetry of the uniform subset);
@@ -142,7 +143,7 @@ def accept_probability(method: str, budget: int, *, P: int, m: int, agreeing: in
         return float(np.sign(2 * agreeing - m) * 0.5 + 0.5)
     if method == "twoway":
         return float(_binomial_accept(budget, a))
-    if method == "quantum":
+    if method in ("quantum", "twoway_public", "bob_to_alice"):
         alpha = 2 * m / P
         if alpha == 1:
             return float(_binomial_accept(budget, a))

@@ -32,6 +32,8 @@ __all__ = [
     "simhash_error",
     "simhash_count_faithful",
     "simhash_count_reduced",
+    "sign_statistic_faithful",
+    "sign_statistic_reduced",
     "jl_estimate_faithful",
     "jl_estimate_reduced",
     "jl_quantise",
@@ -100,6 +102,24 @@ def binomial(key, n: int, p):
 def simhash_count_reduced(key, c, k: int):
     """The same count sampled exactly from ``Binomial(k, 1 - arccos(c)/pi)`` (O(1) in P)."""
     return binomial(key, k, simhash_agreement(c, jnp))
+
+
+def sign_statistic_faithful(key, g, h, k: int):
+    """Sign sketch: Alice sends ``sign(r_i . g)`` (k bits); Bob, who keeps his projections
+    real, returns ``sum_i sign(r_i . g) (r_i . h)`` and decides on its sign (O(k P))."""
+    zg = gaussian_sketch(key, g, k)
+    zh = gaussian_sketch(key, h, k)
+    return jnp.sum(jnp.where(zg >= 0, 1.0, -1.0) * zh)
+
+
+def sign_statistic_reduced(key, c, k: int):
+    """The same statistic sampled exactly from ``c``: (r.g, r.h) is bivariate normal with
+    correlation c (O(k), independent of P). Exact error law:
+    :func:`ccq.protocols.gapip_optimal.sign_error`."""
+    k_z, k_w = jax.random.split(key)
+    zg = jax.random.normal(k_z, (k,))
+    zh = c * zg + jnp.sqrt(jnp.maximum(1 - c**2, 0.0)) * jax.random.normal(k_w, (k,))
+    return jnp.sum(jnp.where(zg >= 0, 1.0, -1.0) * zh)
 
 
 def jl_quantise(z, dither, bits: int, clip: float = JL_CLIP):

@@ -218,6 +218,22 @@ class Comm:
         self.link_bits += per_link if self.link.kind == "classical" else math.ceil(per_link / 2)
         return jax.lax.all_gather(x, self.axis)
 
+    def varying(self, tree):
+        """Mark every leaf as varying over the axis (shard_map's types) so branches agree."""
+        if not self.device:
+            return tree
+
+        def cast(x):
+            kind = getattr(jax.typeof(x), "manual_axis_type", None)
+            varying = getattr(kind, "varying", None)
+            if varying is None:
+                varying = getattr(jax.typeof(x), "vma", frozenset({self.axis}))
+            if self.axis in varying:
+                return x
+            return jax.lax.pcast(x, self.axis, to="varying")
+
+        return jax.tree_util.tree_map(cast, tree)
+
     def all(self, ok):
         """True on every worker iff ``ok`` on every worker (control traffic, not counted)."""
         return jax.lax.pmin(ok.astype(jnp.int32), self.axis) > 0

@@ -201,7 +201,7 @@ def _lowrank(name, rank, *, n_workers, warm_start, start_after, codec, entry_bit
             def counted(branch):
                 def run(x):
                     before = comm.payload, comm.link_bits
-                    out = branch(x)
+                    out = comm.varying(branch(x))
                     counts.append((comm.payload - before[0], comm.link_bits - before[1]))
                     return out
                 return run

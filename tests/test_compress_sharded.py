@@ -4,7 +4,6 @@ outputs, same bits) on the 4 forced CPU devices, and the regression tests of iss
 import jax
 import jax.numpy as jnp
 import numpy as np
-import optax
 import pytest
 from jax.sharding import PartitionSpec as P
 
@@ -49,7 +48,7 @@ def _stacked(tx, grads):
     state, upd = tx.init(PARAMS), jax.jit(tx.update)
     aggs, bits = [], []
     for t in range(STEPS):
-        agg, state = upd(jax.tree_util.tree_map(lambda g: g[t], grads), state)
+        agg, state = upd(jax.tree_util.tree_map(lambda g, t=t: g[t], grads), state)
         aggs.append(agg)
         bits.append((bit_count(state.bits), bit_count(state.link_bits)))
     return aggs, bits, state
@@ -60,7 +59,7 @@ def _per_device(tx, grads, mesh):
         state = tx.init(PARAMS)
         aggs, words = [], []
         for t in range(STEPS):
-            agg, state = tx.update(jax.tree_util.tree_map(lambda x: x[t, 0], g), state)
+            agg, state = tx.update(jax.tree_util.tree_map(lambda x, t=t: x[t, 0], g), state)
             aggs.append(agg)
             words.append(jnp.stack([state.bits, state.link_bits]))
         return (jax.tree_util.tree_map(lambda *a: jnp.stack(a)[None], *aggs),

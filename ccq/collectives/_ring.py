@@ -26,6 +26,13 @@ of N words always fits in b-bit two's complement; ``q = clip(round_half_even(x Q
 the result is ``sum(q) * M / Q``. Words wrap modulo 2^b on the wire (as hardware integers do),
 which only matters when noise corrupts a word.
 
+Non-finite input (fixed point only; the float link adds like ``psum``): a NaN or inf in any
+worker's input makes the exchanged maximum non-finite (with a given ``scale``, a 1-bit vote
+travels the ring instead, ``N - 1`` side bits per link), and then every entry of the result is
+NaN on every worker. ``psum`` would be NaN or inf only at the entries concerned; a b-bit word
+has no spare code to say which entries those are without another round, so the fixed-point
+ring poisons the whole result rather than return a wrong finite number.
+
 Codes on the symbols (superdense only): ``"parity"`` appends one check symbol (XOR of the b/2
 data symbols) per word; a word whose check fails is erased (it contributes 0 and the receiver
 keeps its own part); ``"repetition3"`` sends every symbol three times and takes the majority
@@ -93,8 +100,10 @@ class Link:
         chunk_entries = math.ceil(length / n)
         base = ring_cost(n, n * chunk_entries * b, self.kind, code=self.code, bits_per_entry=b)
         side = Cost()
-        if self.bits is not None and self.scale is None and n > 1:
-            side = Cost(bits=SCALE_BITS, rounds=1).repeat_sequential(n - 1)
+        if self.bits is not None and n > 1:
+            # the scale exchange, or with a given scale a 1-bit "some input is not finite" vote
+            side_bits = SCALE_BITS if self.scale is None else 1
+            side = Cost(bits=side_bits, rounds=1).repeat_sequential(n - 1)
         return dataclasses.replace(base, side=side)
 
 
@@ -276,10 +285,16 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
     else:
         q_levels = link.levels(n)
         if link.scale is None:
+            # NaN and inf survive the ring max (jnp.maximum propagates NaN)
             m = _ring_max(jnp.max(jnp.abs(flat), initial=0.0).astype(jnp.float32), axis_name, n)
+            poisoned = ~jnp.isfinite(m)
             m = jnp.where(m > 0, m, 1.0)
         else:
+            bad = jnp.any(~jnp.isfinite(flat)).astype(jnp.int32)
+            poisoned = _ring_max(bad, axis_name, n) > 0
             m = jnp.float32(link.scale)
+        m = jnp.where(poisoned, 1.0, m)
+        flat = jnp.where(jnp.isfinite(flat), flat, 0.0)      # the cast of NaN is undefined
         payload = jnp.clip(jnp.round(flat.astype(jnp.float32) * (q_levels / m)),
                            -q_levels, q_levels).astype(jnp.int32)
     chunks = payload.reshape(n, c)
@@ -303,7 +318,7 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
 
     flat = chunks.reshape(-1)[:length]
     if link.bits is not None:
-        flat = flat.astype(jnp.float32) * (m / q_levels)
+        flat = jnp.where(poisoned, jnp.nan, flat.astype(jnp.float32) * (m / q_levels))
     y = flat.astype(dtype).reshape(shape)
     if not return_outcome:
         return y

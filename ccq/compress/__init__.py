@@ -26,6 +26,7 @@ from ._base import (
     bit_count,
     link_bits,
     worker_axis,
+    wrap,
 )
 from ._logquant import log_decode, log_encode, log_levels, log_roundtrip, log_roundtrip_bound
 from ._lowrank import gram_schmidt, lq_sgd, power_sgd
@@ -39,6 +40,7 @@ __all__ = [
     "as_aggregator",
     "link_bits",
     "worker_axis",
+    "wrap",
     "no_compression",
     "top_k",
     "qsgd",

@@ -53,7 +53,7 @@ import optax
 from .._core import check_int, check_key
 
 __all__ = ["Compressor", "CompressState", "Comm", "as_aggregator", "bit_count", "link_bits",
-           "worker_axis"]
+           "worker_axis", "wrap"]
 
 AXIS = "_ccq_workers"     # the vmap axis of the stacked simulation
 
@@ -239,6 +239,23 @@ class Comm:
         return jax.lax.pmin(ok.astype(jnp.int32), self.axis) > 0
 
 
+def _varying(tree, axis):
+    """Inside shard_map, type the per-device buffers as varying over ``axis`` from the start
+    (they become so after one step; optax's ``cond`` wrappers need both types equal)."""
+    try:
+        jax.lax.axis_index(axis)
+    except NameError:                    # init outside the map: nothing to type
+        return tree
+
+    def cast(x):
+        varying = getattr(getattr(jax.typeof(x), "manual_axis_type", None), "varying", None)
+        if varying is None or axis in varying:
+            return x
+        return jax.lax.pcast(x, axis, to="varying")
+
+    return jax.tree_util.tree_map(cast, tree)
+
+
 def _finite(tree) -> jax.Array:
     leaves = jax.tree_util.tree_leaves(tree)
     return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves]))
@@ -276,6 +293,8 @@ def _make(
         inner = init_inner(params)
         if not device:
             inner = stack_local(inner, n_workers)
+        else:
+            inner = _varying(inner, axis_name)
         return CompressState(jnp.zeros((), jnp.int32), key, zero, zero, jnp.zeros((), jnp.int32),
                              inner, zero, zero, _shape_template(params))
 
@@ -386,6 +405,44 @@ def link_bits(tx: Compressor, params, n_workers: int | None = None) -> int:
 
     jax.eval_shape(jax.vmap(f, axis_name=AXIS), grads, stacked_local)
     return out["bits"]
+
+
+def wrap(wrapper: Callable, tx: Compressor, *args, **kwargs):
+    """Apply an optax wrapper (``optax.apply_if_finite``, ...) to a compressor ``tx``.
+
+    Such wrappers assume updates keep the params' shapes (``apply_if_finite`` returns
+    ``zeros_like(updates)`` on a bad step). A per-device compressor does, so
+    ``wrapper(tx)`` works as is. A stacked one takes ``(N, *shape)`` and returns ``shape``;
+    plain ``optax.apply_if_finite(tx)`` then fails inside optax with a cond type error, so
+    this function runs the wrapper on a view whose output keeps the worker axis and takes
+    worker 0 afterwards. Wrappers that feed the inner transformation params-shaped
+    updates of their own (``optax.MultiSteps`` accumulates before it) fit only the per-device
+    form, or go after the compressor in the chain.
+
+    Examples:
+        >>> import optax
+        >>> from ccq.compress import top_k
+        >>> tx = wrap(optax.apply_if_finite, top_k(1, n_workers=2), 3)
+        >>> p = {"w": jnp.zeros(2)}
+        >>> u, s = tx.update({"w": jnp.array([[1.0, 0.0], [jnp.nan, 0.0]])}, tx.init(p), p)
+        >>> u["w"].tolist(), int(s.notfinite_count)
+        ([0.0, 0.0], 1)
+    """
+    if tx.axis_name is not None:
+        return wrapper(tx, *args, **kwargs)
+    n = tx.n_workers
+
+    def keep_axis(updates, state, params=None, **extra):
+        agg, state = tx.update(updates, state, params, **extra)
+        return jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (n, *a.shape)), agg), state
+
+    inner = wrapper(optax.GradientTransformationExtraArgs(tx.init, keep_axis), *args, **kwargs)
+
+    def update(updates, state, params=None, **extra):
+        out, state = inner.update(updates, state, params, **extra)
+        return jax.tree_util.tree_map(lambda a: a[0], out), state
+
+    return optax.GradientTransformationExtraArgs(inner.init, update)
 
 
 def as_aggregator(tx: Compressor):

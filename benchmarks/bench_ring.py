@@ -47,6 +47,7 @@ def _timed(f, *args, repeats):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--min-exp", type=int, default=4)
     ap.add_argument("--max-exp", type=int, default=7)
     ap.add_argument("--sd-max-exp", type=int, default=6)
     ap.add_argument("--repeats", type=int, default=5)
@@ -69,7 +70,7 @@ def main(argv=None):
     ring = shard(lambda v, k: ring_allreduce(v, "w"))
     key = jax.random.key(0)
     print(f"{'entries':>10} {'psum ms':>10} {'ring ms':>10} {'ring/psum':>10}")
-    for e in range(4, args.max_exp + 1):
+    for e in range(args.min_exp, args.max_exp + 1):
         p = 10**e
         x = jax.device_put(jax.random.normal(key, (n, p)), spec)
         tp, tr = _timed(psum, x, key, repeats=args.repeats), _timed(ring, x, key,

@@ -24,6 +24,9 @@ import os
 import statistics
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's ccq
 
 if "--per-device" in sys.argv:
     os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=4")

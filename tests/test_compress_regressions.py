@@ -169,6 +169,8 @@ def test_non_finite_input_to_a_fixed_point_ring_is_never_a_wrong_finite_number(l
     on_devices = jax.jit(jax.shard_map(lambda v: ring_allreduce(v[0], "w", link)[None],
                                        mesh=mesh, in_specs=P("w"), out_specs=P("w")))(x)
     np.testing.assert_array_equal(np.isfinite(on_devices), np.isfinite(ring))
+    hops = jax.vmap(lambda v: ring_allreduce(v, "w", link, schedule="hops"), axis_name="w")(x)
+    np.testing.assert_array_equal(np.isfinite(hops), np.isfinite(ring))
     clean = x.at[1, 1].set(2.0)
     ok = jax.vmap(lambda v: ring_allreduce(v, "w", link), axis_name="w")(clean)
     assert bool(jnp.all(jnp.isfinite(ok)))

@@ -38,6 +38,11 @@ FACTORIES = {
 }
 
 
+# Fixed-point links: a one-ulp difference in x Q / M (XLA fuses the two compilations
+# differently) can flip the rounding of one word, one level M / Q = 1.2e-4 M at 16 bits, N = 4
+ATOL = {"power_sgd_superdense": 4e-4}
+
+
 def _grads(n):
     ks = jax.random.split(jax.random.key(7), 3)
     return {k: jax.random.normal(kk, (STEPS, n, *jnp.shape(v)))
@@ -85,7 +90,8 @@ def test_per_device_equals_stacked_simulation_on_four_devices(name):
         for key in PARAMS:
             for d in range(n):           # every device applies the same update
                 np.testing.assert_allclose(dev_aggs[key][d, t], aggs[t][key], rtol=2e-4,
-                                           atol=2e-5, err_msg=f"{name} step {t} {key} dev {d}")
+                                           atol=ATOL.get(name, 2e-5),
+                                           err_msg=f"{name} step {t} {key} dev {d}")
         for d in range(n):
             got = (bit_count(dev_words[d, t, 0]), bit_count(dev_words[d, t, 1]))
             assert got == bits[t], (name, t, d)

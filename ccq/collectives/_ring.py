@@ -333,9 +333,11 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
     else:
         q_levels = link.levels(n)
         if link.scale is None:
-            # NaN and inf survive the ring max (jnp.maximum propagates NaN)
-            m = _ring_max(jnp.max(jnp.abs(flat), initial=0.0).astype(jnp.float32), axis_name, n,
-                          fused)
+            # a non-finite input is sent as an infinite maximum (XLA's max reduction need not
+            # propagate NaN; inf it does), so every worker sees it
+            local = jnp.max(jnp.abs(flat), initial=0.0).astype(jnp.float32)
+            local = jnp.where(jnp.isfinite(local), local, jnp.inf)
+            m = _ring_max(local, axis_name, n, fused)
             poisoned = ~jnp.isfinite(m)
             m = jnp.where(m > 0, m, 1.0)
         else:

@@ -11,8 +11,14 @@ mean). With error feedback (the default, as in the paper) each worker compresses
 
 A worker sends ``r (n + m)`` floats per matrix instead of ``n m`` (rank ``r`` capped at
 ``min(n, m)``). Before ``start_after`` steps nothing is compressed (exact float mean, charged
-``32 n m`` bits). If an all-reduced ``Q`` is exactly zero (zero gradient) the previous ``Q`` is
-kept, so the warm start cannot get stuck at zero.
+``32 n m`` bits). A column of the all-reduced ``Q`` that is exactly zero (zeroed by the rank
+guard of :func:`gram_schmidt`, or a zero gradient) is re-seeded from the step's key for the
+warm start: otherwise ``P = M Q`` would zero it again at every step and the compressor would
+stay at a lower rank for good. A matrix whose compressed message is not ``min_compression_rate``
+times smaller than the raw one is sent raw (torch's rule; default 2), like 1-D tensors.
+
+Per worker (see :mod:`ccq.compress._base`): the P factors of all matrices and the raw tensors
+travel in one all-reduce (or the codes in one all-gather), then the Q factors in a second.
 
 LQ-SGD quantises each worker's ``P_w`` and ``Q_w`` with the log codec of
 :mod:`ccq.compress._logquant` before sending. Log codes are not additive, so the toolkit's

@@ -60,7 +60,9 @@ def test_rank_three_on_rank_one_gradients_stays_exact_with_feedback():
         g = u[None, :, None] * v[:, None, :]                 # common u: the mean is rank 1
         agg, state = upd({"w": g}, state)
         errors.append(_rel(agg["w"], jnp.mean(g, axis=0)))
-    assert max(errors) < 1e-3, errors
+    # main: max 1.68. Here the workers' residuals (g_w - mean) grow like sqrt(t) and cancel
+    # in the mean, so float32 leaves a floor near 1e-4..1e-3 (max 9e-4 measured); not a rank loss
+    assert max(errors) < 1e-2, errors
 
 
 def test_updates_without_the_worker_axis_are_a_clear_error():

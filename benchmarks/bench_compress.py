@@ -9,30 +9,95 @@ the compressor, i.e. encode, (simulated) aggregation and decode, after one warm-
 
     python -m benchmarks.bench_compress               # 4096 x 4096 and the CNN
     python -m benchmarks.bench_compress --size 1024   # smaller, for a laptop
+    python -m benchmarks.bench_compress --per-device  # per-device vs stacked, 4 CPU devices
+
+``--per-device`` times each compressor's per-device form (``axis_name="data"``, one worker per
+forced CPU device inside ``jax.shard_map``, ccq's ring and all-gather) against the stacked
+simulation of the same 4 workers on one device, and prints per-device step time over the
+stacked time per worker (target <= 2). Calls alternate within each repeat (shared machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import sys
 import time
+from pathlib import Path
 
-import jax
-import jax.numpy as jnp
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's ccq
 
-from ccq.compress import error_feedback, lq_sgd, no_compression, power_sgd, qsgd, sign_mv, top_k
+if "--per-device" in sys.argv:
+    os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=4")
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+from jax.sharding import PartitionSpec as P  # noqa: E402
+
+from ccq.compress import (  # noqa: E402
+    error_feedback,
+    lq_sgd,
+    no_compression,
+    power_sgd,
+    qsgd,
+    sign_mv,
+    top_k,
+)
 
 
-def compressors(n, d):
+def compressors(n, d, **kw):
+    kw = kw or {"n_workers": n}
     return {
-        "sgd (uncompressed)": no_compression(n_workers=n),
-        "top_k 1% + EF": error_feedback(top_k(max(1, d // 100), n_workers=n)),
-        "qsgd s=4": qsgd(4, 512, n_workers=n),
-        "sign_mv + EF": error_feedback(sign_mv(n_workers=n)),
-        "powersgd r=1": power_sgd(1, n_workers=n),
-        "powersgd r=4": power_sgd(4, n_workers=n),
-        "lq_sgd r=4 b=4": lq_sgd(4, 4, n_workers=n),
+        "sgd (uncompressed)": no_compression(**kw),
+        "top_k 1% + EF": error_feedback(top_k(max(1, d // 100), **kw)),
+        "qsgd s=4": qsgd(4, 512, **kw),
+        "sign_mv + EF": error_feedback(sign_mv(**kw)),
+        "powersgd r=1": power_sgd(1, **kw),
+        "powersgd r=4": power_sgd(4, **kw),
+        "lq_sgd r=4 b=4": lq_sgd(4, 4, **kw),
     }
+
+
+def per_device_vs_stacked(shapes, repeat, key):
+    """(name, stacked ms, per-device ms, per-device / (stacked / N)) per compressor."""
+    devices = jax.devices()
+    n = len(devices)
+    mesh = jax.sharding.Mesh(np.array(devices), ("data",))
+    keys = jax.random.split(key, len(shapes))
+    grads = [jax.random.normal(k, (n, *s)) for k, s in zip(keys, shapes, strict=True)]
+    params = [jnp.zeros(s) for s in shapes]
+    d = sum(int(p.size) for p in params)
+    sharded_grads = jax.device_put(grads, jax.sharding.NamedSharding(mesh, P("data")))
+    stacked_txs = compressors(n, d)
+    device_txs = compressors(n, d, axis_name="data")
+    out = []
+    for name, tx in stacked_txs.items():
+        dev = device_txs[name]
+        state = tx.init(params)
+        stacked = jax.jit(tx.update)
+
+        def body(g, dev=dev):
+            st = dev.init(params)
+            agg, st = dev.update([x[0] for x in g], st)
+            return [a[None] for a in agg]
+
+        per_device = jax.jit(jax.shard_map(body, mesh=mesh, in_specs=(P("data"),),
+                                           out_specs=P("data")))
+        calls = {"stacked": lambda s=stacked, st=state: s(grads, st),
+                 "device": lambda f=per_device: f(sharded_grads)}
+        for f in calls.values():
+            jax.block_until_ready(f())
+        times = {k: [] for k in calls}
+        for _ in range(repeat):
+            for k, f in calls.items():
+                t0 = time.perf_counter()
+                jax.block_until_ready(f())
+                times[k].append(1e3 * (time.perf_counter() - t0))
+        ts, tdev = statistics.median(times["stacked"]), statistics.median(times["device"])
+        out.append((name, ts, tdev, tdev / (ts / n)))
+    return n, d, out
 
 
 def cnn_shapes():
@@ -63,7 +128,18 @@ def main(argv=None):
     parser.add_argument("--size", type=int, default=4096)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--per-device", action="store_true")
     args = parser.parse_args(argv)
+    if args.per_device:
+        for label, shapes in ((f"matrix {args.size}x{args.size}", [(args.size, args.size)]),
+                              ("small CNN", cnn_shapes())):
+            n, d, rows = per_device_vs_stacked(shapes, args.repeat, jax.random.key(0))
+            print(f"\n{label} ({d} parameters), {n} CPU devices")
+            print(f"{'compressor':22s} {'stacked ms':>11s} {'device ms':>10s} "
+                  f"{'device/(stacked/N)':>19s}")
+            for name, ts, tdev, ratio in rows:
+                print(f"{name:22s} {ts:11.2f} {tdev:10.2f} {ratio:19.2f}")
+        return
     print(f"device: {jax.devices()[0]}  workers: {args.workers}")
     for label, shapes in ((f"matrix {args.size}x{args.size}", [(args.size, args.size)]),
                           ("small CNN", cnn_shapes())):

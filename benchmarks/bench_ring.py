@@ -5,7 +5,10 @@ Run: ``python benchmarks/bench_ring.py [--max-exp 7] [--repeats 5] [--csv out.cs
 
 * Part 1: float32 payloads of 10^4 .. 10^7 entries per worker, one worker per (forced) CPU
   device, inside ``jax.shard_map``; median wall time of the compiled call (compile excluded),
-  and the ratio ring / psum.
+  and the ratios ring / psum for the default schedule (noise-free links: XLA's reduce-scatter
+  + all-gather of the ring's words) and the hop-by-hop schedule (one ``ppermute`` per ring
+  step, what a noisy link needs). The calls alternate within each repeat, so machine load
+  hits all of them alike; the ratios are the numbers to read on a shared machine.
 * Part 2: 16-bit fixed-point ring with a classical link, a noise-free superdense link (F = 1)
   and a noisy one (F = 0.9, which draws one uniform per received symbol); nanoseconds per
   payload bit (S = 16 P bits per worker) and overhead relative to the classical 16-bit link.
@@ -45,8 +48,22 @@ def _timed(f, *args, repeats):
     return float(np.median(times))
 
 
+def _timed_together(fns, *args, repeats):
+    """Median time of each function, calls interleaved within every repeat."""
+    for f in fns.values():
+        jax.block_until_ready(f(*args))    # compile + warm up
+    times = {k: [] for k in fns}
+    for _ in range(repeats):
+        for k, f in fns.items():
+            t0 = time.perf_counter()
+            jax.block_until_ready(f(*args))
+            times[k].append(time.perf_counter() - t0)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--min-exp", type=int, default=4)
     ap.add_argument("--max-exp", type=int, default=7)
     ap.add_argument("--sd-max-exp", type=int, default=6)
     ap.add_argument("--repeats", type=int, default=5)
@@ -65,17 +82,21 @@ def main(argv=None):
                                      in_specs=(P("w"), P()), out_specs=P("w")))
 
     rows = []
-    psum = shard(lambda v, k: jax.lax.psum(v, "w"))
-    ring = shard(lambda v, k: ring_allreduce(v, "w"))
+    fns = {"psum": shard(lambda v, k: jax.lax.psum(v, "w")),
+           "ring": shard(lambda v, k: ring_allreduce(v, "w")),
+           "hops": shard(lambda v, k: ring_allreduce(v, "w", schedule="hops"))}
     key = jax.random.key(0)
-    print(f"{'entries':>10} {'psum ms':>10} {'ring ms':>10} {'ring/psum':>10}")
-    for e in range(4, args.max_exp + 1):
+    print(f"{'entries':>10} {'psum ms':>10} {'ring ms':>10} {'hops ms':>10} {'ring/psum':>10} "
+          f"{'hops/psum':>10}")
+    for e in range(args.min_exp, args.max_exp + 1):
         p = 10**e
         x = jax.device_put(jax.random.normal(key, (n, p)), spec)
-        tp, tr = _timed(psum, x, key, repeats=args.repeats), _timed(ring, x, key,
-                                                                     repeats=args.repeats)
-        rows.append(("psum_vs_ring", p, tp, tr, tr / tp))
-        print(f"{p:>10} {tp * 1e3:>10.3f} {tr * 1e3:>10.3f} {tr / tp:>10.2f}")
+        t = _timed_together(fns, x, key, repeats=args.repeats)
+        rows.append(("psum_vs_ring", p, t["psum"], t["ring"], t["ring"] / t["psum"]))
+        rows.append(("psum_vs_ring_hops", p, t["psum"], t["hops"], t["hops"] / t["psum"]))
+        print(f"{p:>10} {t['psum'] * 1e3:>10.3f} {t['ring'] * 1e3:>10.3f} "
+              f"{t['hops'] * 1e3:>10.3f} {t['ring'] / t['psum']:>10.2f} "
+              f"{t['hops'] / t['psum']:>10.2f}")
 
     links = {"classical-16": classical_link(bits=16), "superdense F=1": superdense_link(1.0),
              "superdense F=0.9": superdense_link(0.9)}

@@ -161,7 +161,9 @@ def run_trials(fn: Callable, key, n_trials: int, *args, **static):
         return batched(keys, *args)
     n_dev = mesh.devices.size
     padded = math.ceil(n_trials / n_dev) * n_dev
-    keys = jax.numpy.concatenate([keys, keys[: padded - n_trials]]) if padded > n_trials else keys
+    # pad with repeats of the real keys (cycled: fewer trials than devices is allowed too)
+    pad = jax.numpy.arange(padded - n_trials) % n_trials
+    keys = jax.numpy.concatenate([keys, keys[pad]]) if padded > n_trials else keys
     keys = jax.device_put(
         keys, jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("trials"))
     )

@@ -122,7 +122,8 @@ def test_static_scale_clips_and_skips_the_scale_exchange():
     y, _ = sharded(x, classical_link(bits=10, scale=1.0))
     q = 511 // 2                                # two words each round by <= 1/(2q)
     np.testing.assert_allclose(np.asarray(y)[0], [0.75, 0.0], atol=1 / q)
-    assert classical_link(bits=10, scale=1.0).cost(2, 2).side == ccq.Cost()
+    # a given scale skips the scale exchange; a 1-bit non-finite vote still travels
+    assert classical_link(bits=10, scale=1.0).cost(2, 2).side == ccq.Cost(bits=1, rounds=1)
     assert classical_link(bits=10).cost(2, 2).side == ccq.Cost(bits=32, rounds=1)
 
 
@@ -313,3 +314,37 @@ def test_ring_aggregator_is_a_drop_in_for_the_mean():
     # scale exchange is classical
     assert sd[-1]["bits_per_worker"] == 40 * (6 * 2 * 8 + 96)
     assert sd[-1]["qubits"] == sd[-1]["ebits"] == 6 * 2 * 8
+
+
+# ------------------------------------------------------------------ schedules
+
+
+@pytest.mark.parametrize("link", [classical_link(bits=8), superdense_link(1.0, bits=10),
+                                  superdense_link(1.0, bits=8, code="parity"),
+                                  classical_link(bits=12, scale=2.0)], ids=str)
+@pytest.mark.parametrize("n,length", [(4, 1), (4, 37), (3, 10)])
+def test_fused_schedule_gives_the_hop_by_hop_words_exactly(link, n, length):
+    x = jax.random.normal(jax.random.key(n * length), (n, length))
+    hops = jax.vmap(lambda v: ring_allreduce(v, "w", link, schedule="hops"), axis_name="w")(x)
+    fused = jax.vmap(lambda v: ring_allreduce(v, "w", link, schedule="fused"),
+                     axis_name="w")(x)
+    # the same words (XLA may round the final rescale differently by an ulp)
+    np.testing.assert_allclose(hops, fused, rtol=1e-6, atol=1e-7)
+    mesh = jax.sharding.Mesh(np.array(jax.devices()[:n]), ("w",))
+    on_devices = jax.jit(jax.shard_map(lambda v: ring_allreduce(v[0], "w", link,
+                                                                schedule="hops")[None],
+                                       mesh=mesh, in_specs=P("w"), out_specs=P("w")))(x)
+    np.testing.assert_allclose(on_devices, fused, rtol=1e-6, atol=1e-7)
+
+
+def test_float_hops_and_fused_agree_and_noisy_links_cannot_fuse():
+    x = jax.random.normal(jax.random.key(0), (4, 1001))
+    hops = jax.vmap(lambda v: ring_allreduce(v, "w", schedule="hops"), axis_name="w")(x)
+    fused = jax.vmap(lambda v: ring_allreduce(v, "w"), axis_name="w")(x)
+    np.testing.assert_allclose(hops, fused, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(fused[0], x.sum(0), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="schedule='hops'"):
+        jax.vmap(lambda v: ring_allreduce(v, "w", superdense_link(0.9), key=jax.random.key(0),
+                                          schedule="fused"), axis_name="w")(x)
+    with pytest.raises(ValueError, match="schedule must be"):
+        jax.vmap(lambda v: ring_allreduce(v, "w", schedule="tree"), axis_name="w")(x)

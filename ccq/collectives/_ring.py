@@ -26,6 +26,13 @@ of N words always fits in b-bit two's complement; ``q = clip(round_half_even(x Q
 the result is ``sum(q) * M / Q``. Words wrap modulo 2^b on the wire (as hardware integers do),
 which only matters when noise corrupts a word.
 
+Non-finite input (fixed point only; the float link adds like ``psum``): a NaN or inf in any
+worker's input makes the exchanged maximum non-finite (with a given ``scale``, a 1-bit vote
+travels the ring instead, ``N - 1`` side bits per link), and then every entry of the result is
+NaN on every worker. ``psum`` would be NaN or inf only at the entries concerned; a b-bit word
+has no spare code to say which entries those are without another round, so the fixed-point
+ring poisons the whole result rather than return a wrong finite number.
+
 Codes on the symbols (superdense only): ``"parity"`` appends one check symbol (XOR of the b/2
 data symbols) per word; a word whose check fails is erased (it contributes 0 and the receiver
 keeps its own part); ``"repetition3"`` sends every symbol three times and takes the majority
@@ -93,8 +100,10 @@ class Link:
         chunk_entries = math.ceil(length / n)
         base = ring_cost(n, n * chunk_entries * b, self.kind, code=self.code, bits_per_entry=b)
         side = Cost()
-        if self.bits is not None and self.scale is None and n > 1:
-            side = Cost(bits=SCALE_BITS, rounds=1).repeat_sequential(n - 1)
+        if self.bits is not None and n > 1:
+            # the scale exchange, or with a given scale a 1-bit "some input is not finite" vote
+            side_bits = SCALE_BITS if self.scale is None else 1
+            side = Cost(bits=side_bits, rounds=1).repeat_sequential(n - 1)
         return dataclasses.replace(base, side=side)
 
 
@@ -225,14 +234,48 @@ def _make_send(link: Link, axis_name, n: int, idx, key, c: int):
     return send
 
 
-def _ring_max(m, axis_name, n: int):
+def _ring_max(m, axis_name, n: int, fused: bool = False):
+    if fused:       # the same maximum; XLA schedules the exchange
+        return jax.lax.pmax(m, axis_name)
     perm = [(j, (j + 1) % n) for j in range(n)]
     for _ in range(n - 1):
         m = jnp.maximum(m, jax.lax.ppermute(m, axis_name, perm))
     return m
 
 
-def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: bool = False):
+def _hops(link: Link, axis_name, n: int, idx, key, c: int, payload):
+    """The ring hop by hop: (chunks in order, received symbol errors, erased words)."""
+    send = _make_send(link, axis_name, n, idx, key, c)
+    errors = erased = jnp.zeros((), jnp.int32)
+    # Rotate once so every step touches static positions: position p of worker i holds chunk
+    # (i - p) mod N. Reduce-scatter step s sends position s and adds what arrives into
+    # position s + 1; all-gather step s forwards what arrived last. Two gathers of the whole
+    # payload (here and at the end) instead of a dynamic slice and update per step.
+    order = (idx - jnp.arange(n)) % n
+    rotated = jnp.take(payload.reshape(n, c), order, axis=0)
+
+    cur = rotated[0]
+    for s in range(n - 1):                                    # reduce-scatter
+        recv, (e, z) = send(cur, s)
+        cur = rotated[s + 1] + recv
+        errors, erased = errors + e, erased + z
+    if link.bits is not None:
+        cur = _wrap(cur, link.bits)
+    out = [None] * n
+    out[n - 1] = cur                                          # chunk (i + 1) mod N, reduced
+    for s in range(n - 1):                                    # all-gather
+        cur, (e, z) = send(cur, n - 1 + s)
+        out[s] = cur
+        errors, erased = errors + e, erased + z
+    chunks = jnp.take(jnp.stack(out), order, axis=0)         # the rotation is an involution
+    return chunks.reshape(-1), errors, erased
+
+
+SCHEDULES = ("auto", "hops", "fused")
+
+
+def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: bool = False,
+                   schedule: str = "auto"):
     """Sum ``x`` over the workers of ``axis_name`` with a ring of ``ppermute`` steps.
 
     Call it per worker inside ``jax.shard_map`` or ``jax.vmap(..., axis_name=...)``, exactly
@@ -243,6 +286,14 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
         axis_name: the mapped axis naming the ring (worker i sends to worker i + 1).
         link: ``"classical"``, ``"superdense"`` (F = 1, 16-bit fixed point) or a :class:`Link`.
         key: PRNG key, the same on every worker; required when the link is noisy.
+        schedule: ``"hops"`` runs the ring hop by hop (one ``ppermute`` per step, the words
+            through the link's wire format); ``"fused"`` hands the same reduce-scatter and
+            all-gather of the same words to XLA (``psum_scatter`` + ``all_gather``: NCCL's ring
+            on GPUs), which is only possible when the link adds no noise; ``"auto"`` (default)
+            fuses noise-free links. Words are integers in fixed point, and their partial sums
+            never wrap (``N Q <= 2^(b-1) - 1``), so both schedules give identical fixed-point
+            results; raw floats differ only by summation order. The cost is the ring's either
+            way (the per-link count of the reduce-scatter and all-gather).
         return_outcome: return ``ccq.Outcome(sum, cost, info)`` with the static per-link cost
             (payload plus scale exchange) and, in ``info``, this worker's received symbol errors
             and erased words as shape-(1,) int32 arrays (concatenate over workers with
@@ -258,6 +309,12 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
         [18, 22, 26]
     """
     link = _as_link(link)
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    if schedule == "fused" and link.noisy:
+        raise ValueError("a noisy link corrupts each hop separately: use schedule='hops' "
+                         "(or 'auto')")
+    fused = schedule == "fused" or (schedule == "auto" and not link.noisy)
     n = jax.lax.axis_size(axis_name)
     idx = jax.lax.axis_index(axis_name)
     if link.noisy:
@@ -276,34 +333,32 @@ def ring_allreduce(x, axis_name, link="classical", *, key=None, return_outcome: 
     else:
         q_levels = link.levels(n)
         if link.scale is None:
-            m = _ring_max(jnp.max(jnp.abs(flat), initial=0.0).astype(jnp.float32), axis_name, n)
+            # a non-finite input is sent as an infinite maximum (XLA's max reduction need not
+            # propagate NaN; inf it does), so every worker sees it
+            local = jnp.max(jnp.abs(flat), initial=0.0).astype(jnp.float32)
+            local = jnp.where(jnp.isfinite(local), local, jnp.inf)
+            m = _ring_max(local, axis_name, n, fused)
+            poisoned = ~jnp.isfinite(m)
             m = jnp.where(m > 0, m, 1.0)
         else:
+            bad = jnp.any(~jnp.isfinite(flat)).astype(jnp.int32)
+            poisoned = _ring_max(bad, axis_name, n, fused) > 0
             m = jnp.float32(link.scale)
+        m = jnp.where(poisoned, 1.0, m)
+        flat = jnp.where(jnp.isfinite(flat), flat, 0.0)      # the cast of NaN is undefined
         payload = jnp.clip(jnp.round(flat.astype(jnp.float32) * (q_levels / m)),
                            -q_levels, q_levels).astype(jnp.int32)
-    chunks = payload.reshape(n, c)
-    send = _make_send(link, axis_name, n, idx, key, c)
     errors = erased = jnp.zeros((), jnp.int32)
-
-    for s in range(n - 1):                                    # reduce-scatter
-        out = jax.lax.dynamic_index_in_dim(chunks, (idx - s) % n, keepdims=False)
-        recv, (e, z) = send(out, s)
-        j = (idx - 1 - s) % n
-        mine = jax.lax.dynamic_index_in_dim(chunks, j, keepdims=False)
-        chunks = jax.lax.dynamic_update_index_in_dim(chunks, mine + recv, j, 0)
-        errors, erased = errors + e, erased + z
-    if link.bits is not None:
-        chunks = _wrap(chunks, link.bits)
-    for s in range(n - 1):                                    # all-gather
-        out = jax.lax.dynamic_index_in_dim(chunks, (idx + 1 - s) % n, keepdims=False)
-        recv, (e, z) = send(out, n - 1 + s)
-        chunks = jax.lax.dynamic_update_index_in_dim(chunks, recv, (idx - s) % n, 0)
-        errors, erased = errors + e, erased + z
-
+    if fused and c:                 # (XLA rejects an empty reduce-scatter)
+        part = jax.lax.psum_scatter(payload, axis_name, tiled=True)   # chunk idx, reduced
+        if link.bits is not None:
+            part = _wrap(part, link.bits)
+        chunks = jax.lax.all_gather(part, axis_name, tiled=True)
+    else:
+        chunks, errors, erased = _hops(link, axis_name, n, idx, key, c, payload)
     flat = chunks.reshape(-1)[:length]
     if link.bits is not None:
-        flat = flat.astype(jnp.float32) * (m / q_levels)
+        flat = jnp.where(poisoned, jnp.nan, flat.astype(jnp.float32) * (m / q_levels))
     y = flat.astype(dtype).reshape(shape)
     if not return_outcome:
         return y

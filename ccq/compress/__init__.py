@@ -11,14 +11,23 @@ Examples:
     >>> import jax.numpy as jnp, optax
     >>> from ccq.compress import power_sgd
     >>> opt = optax.chain(power_sgd(1, n_workers=2), optax.sgd(0.1))
-    >>> params = {"w": jnp.ones((4, 3))}
+    >>> params = {"w": jnp.ones((8, 6))}
     >>> state = opt.init(params)
-    >>> updates, state = opt.update({"w": jnp.ones((2, 4, 3))}, state)
-    >>> updates["w"].shape, float(state[0].bits)
-    ((4, 3), 224.0)
+    >>> updates, state = opt.update({"w": jnp.ones((2, 8, 6))}, state)
+    >>> updates["w"].shape, bit_count(state[0].bits)
+    ((8, 6), 448)
 """
 
-from ._base import Compressor, CompressState, as_aggregator, link_bits, worker_axis
+from ._base import (
+    Comm,
+    Compressor,
+    CompressState,
+    as_aggregator,
+    bit_count,
+    link_bits,
+    worker_axis,
+    wrap,
+)
 from ._logquant import log_decode, log_encode, log_levels, log_roundtrip, log_roundtrip_bound
 from ._lowrank import gram_schmidt, lq_sgd, power_sgd
 from ._simple import error_feedback, no_compression, qsgd, sign_mv, top_k
@@ -26,9 +35,12 @@ from ._simple import error_feedback, no_compression, qsgd, sign_mv, top_k
 __all__ = [
     "Compressor",
     "CompressState",
+    "Comm",
+    "bit_count",
     "as_aggregator",
     "link_bits",
     "worker_axis",
+    "wrap",
     "no_compression",
     "top_k",
     "qsgd",

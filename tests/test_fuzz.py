@@ -270,6 +270,11 @@ ENTRY_POINTS: dict[str, object] = {
     # ---- ccq.compress
     "ccq.compress.Compressor": Covered("a record built by the factories below"),
     "ccq.compress.CompressState": Covered("a record built by Compressor.init"),
+    "ccq.compress.Comm": Covered("built by the compressors inside a named-axis trace; "
+                                 "not called by users"),
+    "ccq.compress.bit_count": Bad(lambda: compress.bit_count(jnp.zeros(3, jnp.uint32)),
+                                  lambda: compress.bit_count(jnp.zeros((2, 2), jnp.uint32))),
+    "ccq.compress.wrap": Bad(lambda: compress.wrap(lambda tx: tx, "top_k")),
     "ccq.compress.as_aggregator": Bad(lambda: compress.as_aggregator("top_k")),
     "ccq.compress.link_bits": Bad(
         lambda: compress.link_bits(compress.top_k(2), {"w": jnp.ones(4)}, n_workers=0)),

@@ -428,6 +428,8 @@ def wrap(wrapper: Callable, tx: Compressor, *args, **kwargs):
         >>> u["w"].tolist(), int(s.notfinite_count)
         ([0.0, 0.0], 1)
     """
+    if not isinstance(tx, Compressor):
+        raise TypeError(f"tx must be a Compressor, got {type(tx).__name__}")
     if tx.axis_name is not None:
         return wrapper(tx, *args, **kwargs)
     n = tx.n_workers

@@ -11,12 +11,13 @@ from ._invert import (
     infer_labels,
     invert,
     invert_rounds,
+    replay,
     soft_label_loss,
     total_variation,
     transmitted,
 )
 from ._metrics import label_accuracy, match_batch, mse, psnr, ssim
 
-__all__ = ["ATTACKS", "OPTIMIZERS", "invert", "invert_rounds", "infer_labels",
+__all__ = ["ATTACKS", "OPTIMIZERS", "invert", "invert_rounds", "replay", "infer_labels",
            "soft_label_loss", "transmitted", "total_variation", "mse", "psnr", "ssim",
            "match_batch", "label_accuracy", "dp_message", "dp_epsilon"]

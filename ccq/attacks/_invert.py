@@ -44,7 +44,7 @@ from jax.flatten_util import ravel_pytree
 from .._core import check_int, check_key
 
 __all__ = ["ATTACKS", "OPTIMIZERS", "soft_label_loss", "transmitted", "infer_labels", "invert",
-           "invert_rounds", "total_variation"]
+           "invert_rounds", "replay", "total_variation"]
 
 ATTACKS = ("dlg", "idlg", "ig")
 OPTIMIZERS = ("adam", "lbfgs")
@@ -91,6 +91,31 @@ def total_variation(img):
 
 def _last_bias(tree):
     return tree[-1]["b"]
+
+
+def _through(compressor, inner, grads, key, t, ste: bool):
+    """One single-worker round of ``compressor`` on ``grads``: ``(new buffers, decoded)``."""
+    stacked = jax.tree_util.tree_map(lambda a: a[None], grads)
+    decoded, _, inner, _ = compressor.round(key, stacked, inner, jnp.asarray(t, jnp.int32), ste)
+    return inner, jax.tree_util.tree_map(lambda a: a[0], decoded)
+
+
+def replay(compressor, params, grads_seq, keys, ste: bool = False):
+    """Messages a worker sends for ``grads_seq`` from a fresh state: what the adaptive
+    multi-round attacker simulates (buffers such as the error-feedback residual carried).
+
+    Examples:
+        >>> from ccq.compress import error_feedback, top_k
+        >>> tx = error_feedback(top_k(1)); p = {"w": jnp.zeros(2)}
+        >>> gs = [{"w": jnp.array([1.0, 0.6])}, {"w": jnp.array([0.0, 0.6])}]
+        >>> [m["w"].tolist() for m in replay(tx, p, gs, [jax.random.key(0)] * 2)]
+        [[1.0, 0.0], [0.0, 1.2000000476837158]]
+    """
+    inner, out = compressor.init(params).inner, []
+    for t, (g, k) in enumerate(zip(grads_seq, keys, strict=True)):
+        inner, m = _through(compressor, inner, g, k, t, ste)
+        out.append(m)
+    return out
 
 
 def _minimise(objective, z, optimizer: str, steps: int, lr: float):
@@ -195,9 +220,7 @@ def invert_rounds(key, model, params_seq, observed_seq, *, batch: int, n_feature
             p, obs, k, t = inp
             g = jax.grad(soft_loss)(p, x, y_soft)
             if compressor is not None:
-                stacked = jax.tree_util.tree_map(lambda a: a[None], g)
-                decoded, _, inner, _ = compressor.round(k, stacked, inner, t, True)
-                g = jax.tree_util.tree_map(lambda a: a[0], decoded)
+                inner, g = _through(compressor, inner, g, k, t, True)
             return inner, round_loss(ravel_pytree(g)[0], obs)
 
         inner0 = compressor.init(params_seq[0]).inner if compressor is not None else ()

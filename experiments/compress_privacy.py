@@ -19,6 +19,9 @@ attacker's best case, since a residual of earlier batches would be unknown noise
   and DP-SGD (no compressor state) it is the naive attacker on four rounds; DP noise is fresh
   each round and secret.
 
+The pixels of the first four images (truth and best reconstruction, B = 1) are kept in the
+rows for the example image grid (``paper_figures/compress_inversion_examples``).
+
 Every attack runs with Adam (400 steps) and L-BFGS (100 iterations, zoom line search); rows
 ``optimizer = "best"`` keep, per image batch, the optimiser with the higher PSNR (the worst case
 for the defender). Same images, parameters, compressor randomness and dummy initialisations
@@ -55,6 +58,7 @@ CHECKPOINTS = (0, 100, 1000)
 ROUNDS = 4           # messages the multi-round attacker sees
 VICTIM_LR = 0.2      # the MLP's training learning rate (as in compress_training)
 STEPS = {"adam": 400, "lbfgs": 100}
+SHOWN = 4            # images per config whose pixels are stored (B = 1, best optimiser)
 PRIVACY_METHODS = ("sgd", "topk10", "qsgd4", "signmv", "psgd_r1", "psgd_r2", "lq_r1_b4",
                    "lq_r2_b2", "lq_r2_b4", "prune90", "prune99", "dp05", "dp1")
 
@@ -137,10 +141,9 @@ def _attack_fn(c: Config, optimizer: str):
     return jax.jit(jax.vmap(jax.vmap(one, in_axes=(None, 0, 0, 0)), in_axes=(0, None, None, None)))
 
 
-@functools.lru_cache(maxsize=64)
 def reconstruct(c: Config):
     """``(xs, ys, {optimizer: (x_rec, y_rec)})``; reconstructions ``(checkpoint, trial, B, 64)``
-    matched to the truth. Cached, so ``compress_inversion_examples`` reuses these runs."""
+    matched to the truth."""
     _, data, ckpts = _checkpoints()
     k_img, k_att = jax.random.split(jax.random.key(c.seed))
     idx = jax.random.choice(k_img, data.x_test.shape[0], (c.trials, c.batch), replace=False)
@@ -155,6 +158,11 @@ def reconstruct(c: Config):
                 xr[i, t] = xr[i, t][match_batch(xr[i, t], np.asarray(xs[t]))]
         out[opt] = (xr, yr)
     return np.asarray(xs), np.asarray(ys), out
+
+
+def _pixels(img) -> str:
+    """64 pixels as a compact string cell (for the example image grid)."""
+    return " ".join(f"{v:.3f}" for v in np.asarray(img).ravel())
 
 
 def run(key, c: Config):
@@ -177,11 +185,14 @@ def run(key, c: Config):
             for t in range(c.trials):
                 o = best[t] if opt == "best" else opt
                 p, s, e, lab = per_opt[o]
+                shown = opt == "best" and t < SHOWN and c.batch == 1
                 rows.append({"label": METHODS[c.method], "checkpoint": ckpt, "optimizer": opt,
                              "chosen": o, "trial": t, "psnr": float(p[i, t]),
                              "ssim": float(s[i, t]), "mse": float(e[i, t]),
                              "label_acc": float(lab[i][t]), "bits_per_message": int(bits),
-                             "ratio": 32 * tree_size(ckpts[0]) / bits})
+                             "ratio": 32 * tree_size(ckpts[0]) / bits,
+                             "truth_px": _pixels(xs[t, 0]) if shown else "",
+                             "recon_px": _pixels(recs[o][0][i, t, 0]) if shown else ""})
     return rows
 
 

@@ -3,7 +3,8 @@
 Top row: the victim's images; each further row: what the attacker reconstructs (best of Adam
 and L-BFGS) from the method's message(s) at the untrained checkpoint (step 0), and, in the last
 rows, at step 1000. Above each image: its PSNR. Recognisable digits in a row mean the method
-does not protect the images, whatever its PSNR. Reads the pixels ``compress_privacy`` keeps for its first four images.
+does not protect the images, whatever its PSNR. Reads the pixels ``compress_privacy`` keeps
+for its first four images.
 """
 
 from __future__ import annotations

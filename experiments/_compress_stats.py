@@ -416,6 +416,22 @@ def compress_privacy_claims(rows, training_rows=None):
         out.append(Claim("compress.inversion_vs_checkpoint", "ccq",
                          "median strongest-attack PSNR (dB) at trained checkpoints", "finding",
                          "; ".join(parts), "finding"))
+    # recognisability: SSIM of the reconstruction that had the highest PSNR, per image
+    parts = []
+    for ck in ckpts:
+        best = {}
+        for r in rows:
+            if r["batch"] == 1 and r["checkpoint"] == ck and r["optimizer"] == "best":
+                k = (r["label"], r["trial"])
+                if k not in best or r["psnr"] > best[k]["psnr"]:
+                    best[k] = r
+        parts.append(f"step {ck}: " + ", ".join(
+            f"{lbl} {np.median([r['ssim'] for (lb, _), r in best.items() if lb == lbl]):.2f}"
+            for lbl in labels if any(lb == lbl for lb, _ in best)))
+    out.append(Claim("compress.inversion_ssim", "ccq",
+                     "median SSIM of the strongest reconstruction (1 = identical; see the image "
+                     "grid for what the values look like on 8 x 8 digits)", "finding",
+                     "; ".join(parts), "finding"))
     lab = [r for r in rows if r["attack"] in ("idlg", "ig") and r["optimizer"] == "best"
            and family(r["label"]) in ("PowerSGD", "LQ-SGD")]
     if lab:

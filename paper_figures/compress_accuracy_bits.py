@@ -11,6 +11,7 @@ Colour and marker give the family; LQ-SGD points are annotated with rank and cod
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from ccq.experiment import load_results
 
@@ -55,6 +56,7 @@ def plot(results_dir, out_dir):
             fb, fa = zip(*front, strict=True)
             ax.step(fb, fa, where="post", ls="--", lw=0.8, color="0.4", zorder=0)
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())   # minor labels overlap at 3.4 inches
         ax.set_title(TITLES[model], fontsize=8)
         ax.set_ylabel("final test accuracy")
         lo = min(a for _, a in pts.values())

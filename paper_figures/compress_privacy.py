@@ -15,6 +15,7 @@ read the curves against each other (the claims do the paired comparisons).
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from ccq.experiment import load_results
 
@@ -71,13 +72,14 @@ def plot(results_dir, out_dir):
         if not np.all(np.isnan(meds)):
             axes[2].plot(ckpts, meds, lw=1, ms=4, label=lbl, **look(lbl))
     axes[0].set_xscale("log")
+    axes[0].xaxis.set_minor_formatter(NullFormatter())   # minor labels overlap at 3.4 inches
     axes[0].set_xlabel("bits per message (one worker, one step)")
-    axes[1].set_xlabel("final test accuracy of the method (digits MLP, 1000 steps)")
+    axes[1].set_xlabel("final test accuracy (digits MLP, 1000 steps)")
     axes[2].set_xscale("symlog", linthresh=100)
     axes[2].set_xlabel("attacked checkpoint (SGD steps already trained)")
     for ax in axes:
         ax.set_ylabel("reconstruction PSNR (dB)")
-    family_legend(axes[0], labels, loc="lower right", ncol=2)
+    family_legend(axes[0], labels, loc="upper left", ncol=2)
     axes[2].legend(loc="upper right", fontsize=5.5)
     axes[0].set_title("filled: strongest attack; hollow: naive one-round attacker", fontsize=7)
     return save(fig, out_dir, "compress_privacy")

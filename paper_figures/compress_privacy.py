@@ -79,7 +79,7 @@ def plot(results_dir, out_dir):
     axes[2].set_xlabel("attacked checkpoint (SGD steps already trained)")
     for ax in axes:
         ax.set_ylabel("reconstruction PSNR (dB)")
-    family_legend(axes[0], labels, loc="upper left", ncol=2)
+    family_legend(axes[0], labels, loc="center right", ncol=2)
     axes[2].legend(loc="upper right", fontsize=5.5)
     axes[0].set_title("filled: strongest attack; hollow: naive one-round attacker", fontsize=7)
     return save(fig, out_dir, "compress_privacy")

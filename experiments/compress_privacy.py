@@ -1,14 +1,31 @@
-"""Gradient inversion against compressed messages: naive and adaptive attackers.
+"""Gradient inversion against compressed, pruned and DP-SGD messages, at trained checkpoints.
 
-Question (arXiv 2506.17974): do compressed gradients, LQ-SGD's in particular, resist gradient
-inversion better than plain SGD, and does the advantage survive an attacker who knows the
-compressor (the adaptive attacker of :mod:`ccq.attacks`)?
+Question (arXiv 2506.17974): do LQ-SGD's messages resist gradient inversion better than plain
+SGD's, and is that more than what their lower bit rate or lower accuracy buys? This experiment
+measures reconstruction quality per method; the claims put it on the privacy-utility axes by
+joining it with ``compress_training`` (bits per message and accuracy of the same method on the
+same model), so methods are compared at matched bits and at matched accuracy.
 
-Victim: one worker of the digits 64-32-10 tanh MLP at its initialisation (a fixed key) computes
-the mean-loss gradient of a batch of ``B`` test images and sends it through the compressor
-(first step: fresh state, error-feedback residual zero). The attacker sees the decoded message.
-Every config uses the SAME images, parameters, compressor randomness and dummy initialisations
-(``seed``), so rows differ only by compressor and attacker. One row per image batch (trial).
+Victim: one worker of the digits 64-32-10 tanh MLP holding ``B`` test images. Checkpoints: the
+parameters after 0, 100 and 1000 steps of plain SGD (``_checkpoints``). Each attacker sees the
+worker's decoded message(s) at that checkpoint, compressor state fresh (zero residual: the
+attacker's best case, since a residual of earlier batches would be unknown noise to it):
+
+* ``naive``: one message, matched as if it were the gradient;
+* ``adaptive``: one message, matched through the compressor (public seed, STE);
+* ``multi4``: four consecutive messages of a worker that keeps the batch, parameters advancing
+  by SGD with the victim's own messages (lr 0.2), matched jointly through the compressor, so
+  the error-feedback residual and PowerSGD's warm start carry what one round left out. For SGD
+  and DP-SGD (no compressor state) it is the naive attacker on four rounds; DP noise is fresh
+  each round and secret.
+
+The pixels of the first four images (truth and best reconstruction, B = 1) are kept in the
+rows for the example image grid (``paper_figures/compress_inversion_examples``).
+
+Every attack runs with Adam (400 steps) and L-BFGS (100 iterations, zoom line search); rows
+``optimizer = "best"`` keep, per image batch, the optimiser with the higher PSNR (the worst case
+for the defender). Same images, parameters, compressor randomness and dummy initialisations
+across methods (``seed``), so rows differ only by method and attacker.
 """
 
 from __future__ import annotations
@@ -19,179 +36,188 @@ import functools
 import jax
 import jax.numpy as jnp
 import numpy as np
+import optax
 
-from ccq.attacks import invert, label_accuracy, match_batch, mse, psnr, ssim, transmitted
-from ccq.claims import Claim
-from ccq.compress import error_feedback, lq_sgd, no_compression, power_sgd, qsgd, sign_mv, top_k
-from ccq.data import digits
+from ccq.attacks import (
+    OPTIMIZERS,
+    dp_message,
+    invert_rounds,
+    label_accuracy,
+    match_batch,
+    mse,
+    psnr,
+    ssim,
+)
 from ccq.experiment import Experiment
-from ccq.train import mlp_classifier
+from ccq.train import tree_size
 
-SOURCE = "arXiv 2506.17974 (LQ-SGD)"
-MARGIN_DB = 3.0      # "resists better": median PSNR at least 3 dB below plain SGD's
+from ._compress_setup import DP_CLIP, DP_SIGMA, METHODS, make_tx, model_and_data
+from ._compress_stats import compress_privacy_claims as claims
 
-COMPRESSORS = {
-    "sgd": lambda: no_compression(),
-    "top_k10%": lambda: error_feedback(top_k(241)),
-    "qsgd4": lambda: qsgd(4, 128),
-    "sign_mv": lambda: error_feedback(sign_mv()),
-    "powersgd_r1": lambda: power_sgd(1),
-    "powersgd_r2": lambda: power_sgd(2),
-    "lqsgd_r1_b2": lambda: lq_sgd(1, 2),
-    "lqsgd_r2_b4": lambda: lq_sgd(2, 4),
-}
+CHECKPOINTS = (0, 100, 1000)
+ROUNDS = 4           # messages the multi-round attacker sees
+VICTIM_LR = 0.2      # the MLP's training learning rate (as in compress_training)
+STEPS = {"adam": 400, "lbfgs": 100}
+SHOWN = 4            # images per config whose pixels are stored (B = 1, best optimiser)
+PRIVACY_METHODS = ("sgd", "topk10", "qsgd4", "signmv", "psgd_r1", "psgd_r2", "lq_r1_b4",
+                   "lq_r2_b2", "lq_r2_b4", "prune90", "prune99", "dp05", "dp1")
 
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    compressor: str
-    attacker: str        # "naive" | "adaptive"
-    attack: str          # "dlg" | "idlg" | "ig"
+    method: str          # a key of _compress_setup.METHODS
+    attacker: str        # naive | adaptive | multi4
+    attack: str          # dlg | idlg | ig
     batch: int
     trials: int = 8
-    steps: int = 400
     seed: int = 0
 
 
-def _setup():
-    data = digits(jax.random.key(1000))
-    model = mlp_classifier(64, 10, (32,))
-    return data, model, model.init(jax.random.key(7))
+@functools.lru_cache(maxsize=1)
+def _checkpoints():
+    """MLP parameters after 0, 100, 1000 steps of SGD (batch 128, lr 0.2) on digits train."""
+    model, data, lr = model_and_data("mlp")
+    params = model.init(jax.random.key(7))
+    opt = optax.sgd(lr)
+
+    @jax.jit
+    def train(params, k):
+        def step(carry, t):
+            p, s = carry
+            idx = jax.random.randint(jax.random.fold_in(k, t), (128,), 0,
+                                     data.x_train.shape[0])
+            u, s = opt.update(jax.grad(model.loss)(p, data.x_train[idx], data.y_train[idx]), s)
+            return (optax.apply_updates(p, u), s), None
+        return jax.lax.scan(step, (params, opt.init(params)), jnp.arange(100))[0][0]
+
+    out, p = {0: params}, params
+    for n in range(1, max(CHECKPOINTS) // 100 + 1):
+        p = train(p, jax.random.fold_in(jax.random.key(8), n))
+        out[100 * n] = p
+    return model, data, {c: out[c] for c in CHECKPOINTS}
 
 
-@functools.lru_cache(maxsize=64)
-def attack_results(c: Config):
-    """(x_true, x_rec, y_true, y_rec) arrays of shape (trials, B, ...), reconstructions matched
-    to the truth; cached so the examples experiment reuses the privacy experiment's runs."""
-    data, model, params = _setup()
-    tx = COMPRESSORS[c.compressor]()
-    key = jax.random.key(c.seed)
-    k_img, k_att = jax.random.split(key)
-    n_test = data.x_test.shape[0]
-    idx = jax.random.choice(k_img, n_test, (c.trials, c.batch), replace=False)
+def _victim(model, c: Config):
+    """``messages(key, params, x, y) -> (params_seq, observed_seq, compressor keys)``."""
+    rounds = ROUNDS if c.attacker == "multi4" else 1
+    sigma = DP_SIGMA.get(c.method)
+    tx = None if sigma else make_tx(c.method, model.init(jax.random.key(0)), 1)
+    dp = dp_message(model, DP_CLIP, sigma) if sigma else None
+
+    def messages(key, params, x, y):
+        state = tx.init(params) if tx is not None else None
+        ps, obs, keys = [], [], []
+        for t in range(rounds):
+            k = jax.random.fold_in(key, t)
+            if dp is not None:
+                m = dp(k, params, x, y)
+            else:
+                g = jax.grad(model.loss)(params, x, y)
+                m, state = tx.update(jax.tree_util.tree_map(lambda a: a[None], g), state, key=k)
+            ps.append(params)
+            obs.append(m)
+            keys.append(k)
+            params = jax.tree_util.tree_map(lambda p, u: p - VICTIM_LR * u, params, m)
+        return ps, obs, keys
+
+    adaptive = c.attacker != "naive" and tx is not None and c.method != "sgd"
+    return messages, (tx if adaptive else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _attack_fn(c: Config, optimizer: str):
+    """Jitted ``(params, xs, ys, keys) -> (x_rec, y_rec)``, vectorised over checkpoints (params
+    stacked on a leading axis) and trials: one compilation per config and optimiser."""
+    model, data, _ = _checkpoints()
+    messages, through = _victim(model, c)
+
+    def one(params, x, y, k):
+        k_msg, k_att = jax.random.split(k)
+        ps, obs, keys = messages(k_msg, params, x, y)
+        return invert_rounds(k_att, model, ps, obs, batch=c.batch, n_features=64, n_classes=10,
+                             attack=c.attack, compressor=through, compressor_keys=keys,
+                             steps=STEPS[optimizer], optimizer=optimizer)
+
+    return jax.jit(jax.vmap(jax.vmap(one, in_axes=(None, 0, 0, 0)), in_axes=(0, None, None, None)))
+
+
+def reconstruct(c: Config):
+    """``(xs, ys, {optimizer: (x_rec, y_rec)})``; reconstructions ``(checkpoint, trial, B, 64)``
+    matched to the truth."""
+    _, data, ckpts = _checkpoints()
+    k_img, k_att = jax.random.split(jax.random.key(c.seed))
+    idx = jax.random.choice(k_img, data.x_test.shape[0], (c.trials, c.batch), replace=False)
     xs, ys = data.x_test[idx], data.y_test[idx]
+    keys = jax.random.split(k_att, c.trials)
+    stacked = jax.tree_util.tree_map(lambda *a: jnp.stack(a), *ckpts.values())
+    out = {}
+    for opt in OPTIMIZERS:
+        xr, yr = (np.array(a) for a in _attack_fn(c, opt)(stacked, xs, ys, keys))
+        for i in range(len(ckpts)):
+            for t in range(c.trials):
+                xr[i, t] = xr[i, t][match_batch(xr[i, t], np.asarray(xs[t]))]
+        out[opt] = (xr, yr)
+    return np.asarray(xs), np.asarray(ys), out
 
-    def one(k, x, y):
-        g = jax.grad(model.loss)(params, x, y)
-        ck = jax.random.fold_in(k, 1)
-        obs = transmitted(tx, params, g, ck)
-        return invert(k, model, params, obs, batch=c.batch, n_features=64, n_classes=10,
-                      attack=c.attack, compressor=tx if c.attacker == "adaptive" else None,
-                      compressor_key=ck, steps=c.steps)
 
-    xr, yr = jax.jit(jax.vmap(one))(jax.random.split(k_att, c.trials), xs, ys)
-    xs, ys, xr, yr = (np.array(a) for a in (xs, ys, xr, yr))
-    for t in range(c.trials):
-        xr[t] = xr[t][match_batch(xr[t], xs[t])]
-    return xs, xr, ys, yr
+def _pixels(img) -> str:
+    """64 pixels as a compact string cell (for the example image grid)."""
+    return " ".join(f"{v:.3f}" for v in np.asarray(img).ravel())
 
 
 def run(key, c: Config):
-    del key     # identical images, params and dummies across compressors: the seed fixes them
-    xs, xr, ys, yr = attack_results(c)
+    del key     # identical images, parameters and dummies across methods: the seed fixes them
+    _, _, ckpts = _checkpoints()
+    xs, ys, recs = reconstruct(c)
     img = lambda a: jnp.asarray(a).reshape(*a.shape[:-1], 8, 8)  # noqa: E731
-    p, s, e = (np.asarray(f(img(xr), img(xs))) for f in (psnr, ssim, mse))
-    return [{"trial": t, "psnr": float(p[t].mean()), "ssim": float(s[t].mean()),
-             "mse": float(e[t].mean()), "label_acc": label_accuracy(yr[t], ys[t])}
-            for t in range(c.trials)]
+    bits = make_tx(c.method, ckpts[0], 1).payload_bits(ckpts[0])
+    per_opt = {}
+    for opt, (xr, yr) in recs.items():
+        p, s, e = (np.asarray(f(img(xr), img(xs[None]))).mean(-1) for f in (psnr, ssim, mse))
+        lab = [[label_accuracy(yr[i, t], ys[t]) for t in range(c.trials)]
+               for i in range(len(ckpts))]
+        per_opt[opt] = (p, s, e, lab)
+    rows = []
+    for i, ckpt in enumerate(ckpts):
+        best = [max(OPTIMIZERS, key=lambda o, t=t: per_opt[o][0][i, t])
+                for t in range(c.trials)]
+        for opt in (*OPTIMIZERS, "best"):
+            for t in range(c.trials):
+                o = best[t] if opt == "best" else opt
+                p, s, e, lab = per_opt[o]
+                shown = opt == "best" and t < SHOWN and c.batch == 1
+                rows.append({"label": METHODS[c.method], "checkpoint": ckpt, "optimizer": opt,
+                             "chosen": o, "trial": t, "psnr": float(p[i, t]),
+                             "ssim": float(s[i, t]), "mse": float(e[i, t]),
+                             "label_acc": float(lab[i][t]), "bits_per_message": int(bits),
+                             "ratio": 32 * tree_size(ckpts[0]) / bits,
+                             "truth_px": _pixels(xs[t, 0]) if shown else "",
+                             "recon_px": _pixels(recs[o][0][i, t, 0]) if shown else ""})
+    return rows
 
 
-def _median(rows, **where):
-    vals = [r["psnr"] for r in rows if all(r[k] == v for k, v in where.items())]
-    return float(np.median(vals)) if vals else float("nan")
+def _grid():
+    """Priority order (the runner resumes in grid order, so a partial run answers the main
+    questions first): iDLG on every method with every attacker, then IG; DLG (labels optimised,
+    dominated by iDLG wherever iDLG's labels are right) and B = 4 on the core methods only, to
+    keep the full grid under an hour on two cores."""
+    def attackers(m):
+        return ("naive", "multi4") if m == "sgd" or m in DP_SIGMA else \
+            ("naive", "adaptive", "multi4")
+    order = ("sgd", "lq_r2_b4", "psgd_r2", "dp1", "prune90", "topk10", "qsgd4", "signmv",
+             "lq_r1_b4", "psgd_r1", "lq_r2_b2", "dp05", "prune99")
+    assert sorted(order) == sorted(PRIVACY_METHODS)
+    core = ("sgd", "lq_r2_b4", "psgd_r2", "dp1", "prune90")
+    grid = [Config(m, a, "idlg", 1) for m in order for a in attackers(m)]
+    grid += [Config(m, a, "ig", 1) for m in order for a in attackers(m)]
+    grid += [Config(m, a, "dlg", 1) for m in core[:3] for a in attackers(m)]
+    grid += [Config(m, a, "ig", 4) for m in core for a in attackers(m) if a != "multi4"]
+    return grid
 
 
-def claims(rows):
-    if not rows:
-        return [Claim("lqsgd.privacy_naive", SOURCE, "LQ-SGD resists gradient inversion better "
-                      "than SGD", "lower reconstruction quality", "not run", "not measured")]
-    cells = sorted({(r["attack"], r["batch"]) for r in rows})
-    lq = sorted({r["compressor"] for r in rows if r["compressor"].startswith("lqsgd")})
-    out = []
-    for attacker, cid, text in (
-            ("naive", "lqsgd.privacy_naive",
-             "LQ-SGD's messages resist gradient inversion better than plain SGD's"),
-            ("adaptive", "lqsgd.privacy_adaptive",
-             "LQ-SGD's privacy advantage survives an attacker who optimises through it")):
-        wins, parts = 0, []
-        total = 0
-        for attack, b in cells:
-            base = _median(rows, compressor="sgd", attacker="naive", attack=attack, batch=b)
-            for name in lq:
-                v = _median(rows, compressor=name, attacker=attacker, attack=attack, batch=b)
-                if np.isnan(v) or np.isnan(base):
-                    continue
-                total += 1
-                wins += v <= base - MARGIN_DB
-                parts.append(f"{attack} B={b} {name}: {v:.1f} vs SGD {base:.1f}")
-        if not total:
-            continue
-        verdict = "holds" if wins == total else ("partly" if wins else "fails")
-        out.append(Claim(cid, SOURCE, text,
-                         f"median PSNR >= {MARGIN_DB:g} dB below SGD's (naive attacker on SGD)",
-                         f"{wins}/{total} cells: " + "; ".join(parts), verdict))
-    # does the log quantisation add anything over PowerSGD's low rank at the same rank?
-    pairs = [("lqsgd_r2_b4", "powersgd_r2"), ("lqsgd_r1_b2", "powersgd_r1")]
-    parts, wins, total = [], 0, 0
-    for attack, b in cells:
-        for lqn, psn in pairs:
-            v = _median(rows, compressor=lqn, attacker="adaptive", attack=attack, batch=b)
-            w = _median(rows, compressor=psn, attacker="adaptive", attack=attack, batch=b)
-            if np.isnan(v) or np.isnan(w):
-                continue
-            total += 1
-            wins += v <= w - MARGIN_DB
-            parts.append(f"{attack} B={b} {lqn} {v:.1f} vs {psn} {w:.1f}")
-    if total:
-        out.append(Claim(
-            "lqsgd.privacy_vs_powersgd", SOURCE,
-            "the log quantisation (not only the low rank) makes LQ-SGD resist inversion",
-            f"adaptive-attack median PSNR >= {MARGIN_DB:g} dB below PowerSGD at the same rank",
-            f"{wins}/{total} cells: " + "; ".join(parts),
-            "holds" if wins == total else ("partly" if wins else "fails")))
-    # the whole table as one finding: median PSNR naive / adaptive per compressor (IG, B=1)
-    attack, b = ("ig", 1) if ("ig", 1) in cells else cells[0]
-    comps = sorted({r["compressor"] for r in rows})
-    meas = "; ".join(
-        f"{n}: {_median(rows, compressor=n, attacker='naive', attack=attack, batch=b):.1f}"
-        + (f"/{_median(rows, compressor=n, attacker='adaptive', attack=attack, batch=b):.1f}"
-           if n != "sgd" else "") for n in comps)
-    out.append(Claim("compress.inversion_psnr", "ccq",
-                     f"median PSNR (dB) of {attack.upper()} reconstructions, B={b}, "
-                     "naive/adaptive attacker", "finding", meas, "finding"))
-    recog = []
-    for name in lq:
-        for attacker in ("naive", "adaptive"):
-            v = [r["ssim"] for r in rows if r["compressor"] == name and r["attacker"] == attacker
-                 and r["batch"] == b and r["attack"] == attack]
-            if v:
-                recog.append((f"{name} {attacker}", float(np.median(v))))
-    if recog:
-        out.append(Claim(
-            "lqsgd.privacy_recognisable", "ccq",
-            f"LQ-SGD reconstructions ({attack.upper()}, B={b}) remain recognisable "
-            "(median SSIM > 0.5 counts as recognisable)", "finding",
-            "; ".join(f"{k}: SSIM {v:.2f}" for k, v in recog)
-            + ("; recognisable" if max(v for _, v in recog) > 0.5 else "; not recognisable"),
-            "finding"))
-    lab = [r for r in rows if r["attack"] in ("idlg", "ig")
-           and r["compressor"].startswith(("powersgd", "lqsgd"))]
-    if lab:
-        out.append(Claim("compress.labels_leak", "ccq",
-                         "iDLG labels survive PowerSGD/LQ-SGD (1-D bias gradients are sent "
-                         "uncompressed)", "finding",
-                         f"mean label accuracy {np.mean([r['label_acc'] for r in lab]):.3f} over "
-                         f"{len(lab)} batches", "finding"))
-    return out
-
-
-_ALL = tuple(COMPRESSORS)
-GRID = [Config(n, a, att, b) for n in _ALL for a in ("naive", "adaptive")
-        for att in ("dlg", "idlg", "ig") for b in (1, 2, 4, 8)
-        if not (n == "sgd" and a == "adaptive")]
-QUICK = [Config("sgd", "naive", "ig", 1, trials=4, steps=200),
-         Config("lqsgd_r2_b4", "naive", "ig", 1, trials=4, steps=200),
-         Config("lqsgd_r2_b4", "adaptive", "ig", 1, trials=4, steps=200)]
+GRID = _grid()
+QUICK = [Config("sgd", "naive", "idlg", 1, trials=2),
+         Config("lq_r2_b4", "adaptive", "idlg", 1, trials=2)]
 
 EXPERIMENT = Experiment(
     name="compress_privacy",
@@ -199,5 +225,6 @@ EXPERIMENT = Experiment(
     grid=GRID,
     quick=QUICK,
     claims=claims,
-    description="DLG / iDLG / IG on compressed digits gradients: naive vs adaptive attacker",
+    version=2,
+    description="DLG / iDLG / IG (Adam and L-BFGS) vs 13 methods at 3 checkpoints, 1 or 4 rounds",
 )

@@ -1,175 +1,133 @@
-"""Accuracy versus cumulative bits: SGD, Top-k, QSGD, sign-MV, PowerSGD and LQ-SGD on digits.
+"""Accuracy, bits and speed of every compressor on three models (matched-budget comparisons).
 
-Question (arXiv 2506.17974): does LQ-SGD (PowerSGD + log quantisation) keep SGD's accuracy
-while sending far fewer bits, and how does it compare with the baselines?
+Question (arXiv 2506.17974): does LQ-SGD keep SGD's accuracy with far fewer bits, and does it
+converge fast? Answered at matched budgets: accuracy against total bits on the wire (per directed
+ring link, ``ccq.compress`` bit counters through ``as_aggregator``), bits to reach a target
+accuracy, and steps and wall time to reach it.
 
-Setup: scikit-learn digits, a 64-32-10 tanh MLP (2410 parameters), N = 4 simulated workers,
-batch 32 per worker, plain SGD on the aggregated gradient. Every method runs with the SAME key
-(``seed`` in the config, not the per-config key of the runner), so init and batches are
-identical and curves differ only by the compression. Bits are payload bits per worker
-(``bits_per_worker``) and bits per directed ring link (``link_bits``, all-gather for the
-compressors that are not all-reducible).
+Setup: ``N = 4`` simulated workers, batch 32 per worker, plain SGD on the aggregated gradient
+with one learning rate per model for every method (``_compress_setup.model_and_data``), models
+``mlp`` / ``cnn`` (digits) and ``synth`` (teacher-student, where compression matters). Each
+config trains ``seeds`` runs vectorised with ``jax.vmap`` (one compilation per config), seed
+``s`` uses ``jax.random.key(s)`` for init, batches and compressor randomness, so seed ``s`` sees
+the same init and batches under every method. DP-SGD rows carry the epsilon of one worker's
+messages (``dp_accounting`` RDP, ``delta = 1e-5``). ``sec_per_step`` is the measured compute
+time of one training step (the ``seeds`` runs together, after compilation) on this machine.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 import optax
 
-from ccq.claims import Claim
-from ccq.compress import (
-    as_aggregator,
-    error_feedback,
-    lq_sgd,
-    no_compression,
-    power_sgd,
-    qsgd,
-    sign_mv,
-    top_k,
-)
-from ccq.data import digits
+from ccq.attacks import dp_epsilon, dp_message
+from ccq.compress import as_aggregator
 from ccq.experiment import Experiment
-from ccq.train import mlp_classifier, train_data_parallel
 
-SOURCE = "arXiv 2506.17974 (LQ-SGD)"
-KEEP_TOL = 0.02          # "keeps accuracy": final test accuracy within 2 points of SGD
+from ._compress_setup import DP_CLIP, DP_DELTA, DP_SIGMA, METHODS, MODELS, make_tx, model_and_data
+from ._compress_stats import compress_training_claims as claims
 
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    method: str          # sgd | top_k | qsgd | sign_mv | powersgd | lqsgd
-    rank: int = 0        # powersgd / lqsgd
-    bits: int = 0        # lqsgd code bits
-    k: int = 0           # top_k entries
-    levels: int = 0      # qsgd levels
+    model: str           # mlp | cnn | synth
+    method: str          # a key of _compress_setup.METHODS
+    steps: int = 1000
+    eval_every: int = 50
+    seeds: int = 5
     n_workers: int = 4
-    steps: int = 300
-    lr: float = 0.2
-    eval_every: int = 25
-    seed: int = 0
+    batch: int = 32
 
 
-def make_compressor(c: Config):
-    n = c.n_workers
-    if c.method == "sgd":
-        return no_compression(n_workers=n)
-    if c.method == "top_k":
-        return error_feedback(top_k(c.k, n_workers=n))
-    if c.method == "qsgd":
-        return qsgd(c.levels, 128, n_workers=n)
-    if c.method == "sign_mv":
-        return error_feedback(sign_mv(n_workers=n))
-    if c.method == "powersgd":
-        return power_sgd(c.rank, n_workers=n)
-    if c.method == "lqsgd":
-        return lq_sgd(c.rank, c.bits, n_workers=n)
-    raise ValueError(f"unknown method {c.method!r}")
+def train_curves(c: Config):
+    """Rows ``(seed, step, test_accuracy, ...)`` of ``c.seeds`` vectorised runs."""
+    model, data, lr = model_and_data(c.model)
+    tx = make_tx(c.method, model.init(jax.random.key(0)), c.n_workers)
+    agg, opt = as_aggregator(tx), optax.sgd(lr)
+    sigma = DP_SIGMA.get(c.method)
+    message = dp_message(model, DP_CLIP, sigma) if sigma else None
+    worker_grad = jax.vmap(jax.grad(model.loss), in_axes=(None, 0, 0))
+    n_train = data.x_train.shape[0]
 
+    def init(seed_key):
+        k_init, k_data, k_agg, k_dp = jax.random.split(seed_key, 4)
+        params = model.init(k_init)
+        return (params, opt.init(params), agg.init(params)), (k_data, k_agg, k_dp)
 
-def label(c: Config) -> str:
-    return {"sgd": "SGD", "top_k": f"Top-k (k={c.k}, EF)", "qsgd": f"QSGD (s={c.levels})",
-            "sign_mv": "sign-MV (EF)", "powersgd": f"PowerSGD r={c.rank}",
-            "lqsgd": f"LQ-SGD r={c.rank} b={c.bits}"}[c.method]
+    def step(carry, t, keys):
+        params, opt_state, agg_state = carry
+        k_data, k_agg, k_dp = keys
+        idx = jax.random.randint(jax.random.fold_in(k_data, t), (c.n_workers, c.batch), 0,
+                                 n_train)
+        xb, yb = data.x_train[idx], data.y_train[idx]
+        if message is None:
+            grads = worker_grad(params, xb, yb)
+        else:
+            wk = jax.random.split(jax.random.fold_in(k_dp, t), c.n_workers)
+            grads = jax.vmap(lambda k, x, y: message(k, params, x, y))(wk, xb, yb)
+        grads, agg_state, stats = agg.aggregate(jax.random.fold_in(k_agg, t), grads, agg_state)
+        updates, opt_state = opt.update(grads, opt_state, params)
+        return (optax.apply_updates(params, updates), opt_state, agg_state), \
+            (stats["link_bits"], stats["bits"])
+
+    @jax.jit
+    @jax.vmap
+    def chunk(carry, keys, start):
+        carry, (link, bits) = jax.lax.scan(lambda cr, t: step(cr, t, keys), carry,
+                                           start + jnp.arange(c.eval_every))
+        params = carry[0]
+        finite = jnp.all(jnp.stack([jnp.all(jnp.isfinite(x))
+                                    for x in jax.tree_util.tree_leaves(params)]))
+        return carry, (jnp.sum(link), jnp.sum(bits), finite,
+                       model.metric(params, data.x_test, data.y_test),
+                       model.loss(params, data.x_test, data.y_test))
+
+    carry, keys = jax.vmap(init)(jnp.stack([jax.random.key(s) for s in range(c.seeds)]))
+    link = np.zeros(c.seeds)
+    bits = np.zeros(c.seeds)
+    rows, timed, timed_steps = [], 0.0, 0
+    for start in range(0, c.steps, c.eval_every):
+        t0 = time.perf_counter()
+        carry, out = chunk(carry, keys, jnp.full((c.seeds,), start))
+        out = jax.block_until_ready(out)
+        if start:          # the first chunk includes compilation
+            timed += time.perf_counter() - t0
+            timed_steps += c.eval_every
+        link += np.asarray(out[0], np.float64)
+        bits += np.asarray(out[1], np.float64)
+        step_no = start + c.eval_every
+        eps = (dp_epsilon(sigma, c.batch / n_train, step_no, DP_DELTA) if sigma
+               else float("inf"))
+        for s in range(c.seeds):
+            rows.append({"label": METHODS[c.method], "seed": s, "step": step_no,
+                         "test_accuracy": float(out[3][s]), "test_loss": float(out[4][s]),
+                         "finite": bool(out[2][s]), "link_bits_cum": float(link[s]),
+                         "payload_bits_cum": float(bits[s]), "epsilon": eps})
+    per_step = timed / timed_steps if timed_steps else float("nan")
+    for r in rows:
+        r["sec_per_step"] = per_step
+    return rows
 
 
 def run(key, c: Config):
-    del key      # identical seeds across methods: the config's seed fixes everything
-    key = jax.random.key(c.seed)
-    data = digits(jax.random.key(1000))
-    model = mlp_classifier(data.n_features, data.n_classes, (32,))
-    tx = make_compressor(c)
-    rows = train_data_parallel(key, model, data, aggregator=as_aggregator(tx),
-                               n_workers=c.n_workers, steps=c.steps, batch_size=32,
-                               optimizer=optax.sgd(c.lr), eval_every=c.eval_every)
-    sgd_bits = 32 * sum(x.size for x in jax.tree_util.tree_leaves(model.init(key)))
-    out, link = [], 0.0
-    for r in rows:
-        link += r["link_bits"] * c.eval_every
-        out.append({"label": label(c), "step": r["step"], "test_accuracy": r["test_accuracy"],
-                    "test_loss": r["test_loss"], "train_loss": r["train_loss"],
-                    "bits_per_worker": r["bits_per_worker"], "link_bits_cum": link,
-                    "ratio": sgd_bits * r["step"] / r["bits_per_worker"],
-                    "skipped": r["skipped"]})
-    return out
+    del key      # seed s is jax.random.key(s) under every method: see the module docstring
+    return train_curves(c)
 
 
-def _mean_curves(rows):
-    """Seed-averaged rows, one per (label, step)."""
-    groups = {}
-    for r in rows:
-        groups.setdefault((r["label"], r["step"]), []).append(r)
-    return [{"label": lbl, "step": step, "n_seeds": len(g),
-             **{k: float(np.mean([r[k] for r in g]))
-                for k in ("test_accuracy", "link_bits_cum", "ratio")}}
-            for (lbl, step), g in sorted(groups.items())]
-
-
-def _final(rows):
-    last = {}
-    for r in _mean_curves(rows):
-        if r["step"] >= last.get(r["label"], {"step": -1})["step"]:
-            last[r["label"]] = r
-    return last
-
-
-def claims(rows):
-    if not rows:
-        return [Claim("lqsgd.keeps_accuracy", SOURCE, "LQ-SGD keeps SGD's accuracy",
-                      "SGD-level accuracy", "not run", "not measured")]
-    final = _final(rows)
-    sgd = final.get("SGD")
-    out = []
-    for prefix, cid, text in (("LQ-SGD", "lqsgd.keeps_accuracy",
-                               "LQ-SGD keeps SGD's accuracy at its compression"),
-                              ("PowerSGD", "powersgd.keeps_accuracy",
-                               "PowerSGD (ranks 1, 2, 4) keeps SGD's accuracy")):
-        mine = sorted((r for lbl, r in final.items() if lbl.startswith(prefix)),
-                      key=lambda r: r["label"])
-        if not mine or sgd is None:
-            continue
-        gaps = [sgd["test_accuracy"] - r["test_accuracy"] for r in mine]
-        kept = [r for r, g in zip(mine, gaps, strict=True) if g <= KEEP_TOL]
-        meas = "; ".join(f"{r['label']}: {r['test_accuracy']:.3f} at {r['ratio']:.0f}x"
-                         for r in mine)
-        verdict = "holds" if len(kept) == len(mine) else ("partly" if kept else "fails")
-        out.append(Claim(cid, SOURCE if prefix == "LQ-SGD" else "arXiv 1905.13727", text,
-                         f"final test accuracy within {KEEP_TOL:.0%} of SGD",
-                         f"SGD {sgd['test_accuracy']:.3f} after {sgd['step']} steps (mean of "
-                         f"{sgd['n_seeds']} seeds); {meas}",
-                         verdict))
-    # who reaches 90% of SGD's final accuracy with the fewest link bits
-    if sgd is not None:
-        target = 0.9 * sgd["test_accuracy"]
-        reach = {}
-        for r in sorted(_mean_curves(rows), key=lambda r: r["step"]):
-            if r["test_accuracy"] >= target and r["label"] not in reach:
-                reach[r["label"]] = r["link_bits_cum"]
-        best = sorted(reach.items(), key=lambda kv: kv[1])
-        meas = ", ".join(f"{lbl} {b:.2g}" for lbl, b in best[:5])
-        never = sorted(set(final) - set(reach))
-        out.append(Claim(
-            "lqsgd.fewest_bits", SOURCE,
-            "LQ-SGD outperforms SGD, Top-k and QSGD in communication efficiency",
-            "fewest bits to a given accuracy",
-            f"ring link bits to reach {target:.3f} test accuracy: {meas}"
-            + (f"; never reached: {', '.join(never)}" if never else ""),
-            "holds" if best and best[0][0].startswith("LQ-SGD") else
-            ("partly" if any(lbl.startswith("LQ-SGD") for lbl, _ in best[:3]) else "fails")))
-    return out
-
-
-_FULL = ([Config("sgd"), Config("top_k", k=24), Config("top_k", k=120),
-          Config("qsgd", levels=4), Config("qsgd", levels=16), Config("sign_mv")]
-         + [Config("powersgd", rank=r) for r in (1, 2, 4)]
-         + [Config("lqsgd", rank=2, bits=b) for b in (2, 3, 4, 6, 8)]
-         + [Config("lqsgd", rank=1, bits=4)])
-GRID = [dataclasses.replace(c, steps=600, seed=s) for c in _FULL for s in (0, 1, 2)]
-QUICK = [dataclasses.replace(c, steps=150, eval_every=50) for c in
-         (Config("sgd"), Config("top_k", k=24), Config("qsgd", levels=4), Config("sign_mv"),
-          Config("powersgd", rank=2), Config("lqsgd", rank=2, bits=4))]
+# priority order (the runner resumes in grid order): the paper's comparison first, every model
+PRIORITY = ("sgd", "lq_r2_b4", "psgd_r2", "topk10", "qsgd4", "lq_r1_b4", "psgd_r1", "signmv",
+            "dp1", "prune90", "lq_r2_b2", "topk1", "lq_r4_b4", "psgd_r4", "lq_r2_b8", "dp05",
+            "prune99")
+assert sorted(PRIORITY) == sorted(METHODS)
+GRID = [Config(m, meth) for meth in PRIORITY for m in MODELS]
+QUICK = [Config(m, meth, steps=100, eval_every=50, seeds=2) for m, meth in
+         (("mlp", "sgd"), ("mlp", "lq_r2_b4"), ("mlp", "dp1"), ("synth", "sgd"),
+          ("synth", "psgd_r1"))]
 
 EXPERIMENT = Experiment(
     name="compress_training",
@@ -177,6 +135,6 @@ EXPERIMENT = Experiment(
     grid=GRID,
     quick=QUICK,
     claims=claims,
-    description="digits MLP, 4 workers: accuracy vs cumulative bits per compressor",
+    version=2,
+    description="accuracy vs link bits, steps and time to target: 17 methods x 3 models x 5 seeds",
 )
-

@@ -1,39 +1,69 @@
-"""Test accuracy versus cumulative bits per ring link, per compressor (digits MLP, 4 workers).
+"""Final test accuracy against total bits on the wire, per method, with the Pareto front.
 
-Claim checked (arXiv 2506.17974): LQ-SGD keeps SGD's accuracy while sending far fewer bits.
-Curves are means over seeds of the test accuracy after each evaluation, against the bits each
-directed ring link carried so far (all-reduce for SGD/PowerSGD, all-gather for Top-k, QSGD,
-sign-MV and LQ-SGD's log codes). Further left at the same height is more communication-efficient.
+Claims checked (arXiv 2506.17974): LQ-SGD keeps SGD's accuracy with far fewer bits. One panel
+per model (digits MLP, digits CNN, synthetic teacher-student). Each point is one method after
+the full run: mean test accuracy over seeds (bar: 95% t-interval) against the mean bits one
+directed ring link carried in total (N = 4; all-reduce for SGD/PowerSGD/DP-SGD, all-gather for
+the others). The dashed staircase is the Pareto front (no method both cheaper and better).
+Colour and marker give the family; LQ-SGD points are annotated with rank and code bits.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from ccq.experiment import load_results
 
-from ._style import new_figure, save, standalone
+from ._compress_look import column_figure, family, family_legend, look
+from ._style import save, standalone
 
 REQUIRES = ("compress_training",)
+TITLES = {"mlp": "digits, MLP (2,410 params)", "cnn": "digits, CNN (9,930 params)",
+          "synth": "teacher-student, MLP (68,362 params)"}
+
+
+def _t95(n):
+    from scipy import stats
+    return stats.t.ppf(0.975, n - 1) if n > 1 else np.nan
 
 
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "compress_training.csv")
-    fig, (ax,) = new_figure(width=6.4, height=4.2)
-    labels = sorted({r["label"] for r in rows}, key=lambda s: (s.split()[0], s))
-    for i, lbl in enumerate(labels):
-        sub = [r for r in rows if r["label"] == lbl]
-        steps = sorted({r["step"] for r in sub})
-        bits = [np.mean([r["link_bits_cum"] for r in sub if r["step"] == s]) for s in steps]
-        acc = [np.mean([r["test_accuracy"] for r in sub if r["step"] == s]) for s in steps]
-        style = "-" if lbl.startswith(("LQ", "SGD")) else "--"
-        ax.plot(bits, acc, style, marker="o", ms=3, lw=1.8 if lbl.startswith("LQ") else 1.0,
-                color=f"C{i % 10}", label=lbl)
-    ax.set_xscale("log")
-    ax.set_xlabel("cumulative bits per directed ring link")
-    ax.set_ylabel("test accuracy")
-    ax.set_title("Digits, 4 workers: accuracy vs communication")
-    ax.legend(fontsize=6.5, ncol=2)
+    models = [m for m in TITLES if any(r["model"] == m for r in rows)]
+    fig, axes = column_figure(len(models), 2.5)
+    for ax, model in zip(axes, models, strict=True):
+        sub = [r for r in rows if r["model"] == model]
+        pts = {}
+        for lbl in sorted({r["label"] for r in sub}):
+            g = [r for r in sub if r["label"] == lbl]
+            last = max(r["step"] for r in g)
+            fin = [r for r in g if r["step"] == last]
+            acc = np.array([r["test_accuracy"] for r in fin])
+            bits = float(np.mean([r["link_bits_cum"] for r in fin]))
+            half = _t95(acc.size) * acc.std(ddof=1) / np.sqrt(acc.size) if acc.size > 1 else 0
+            pts[lbl] = (bits, acc.mean())
+            ax.errorbar(bits, acc.mean(), yerr=half, ls="", ms=4.5, mec="white", mew=0.4,
+                        capsize=1.5, lw=0.8, **look(lbl))
+            if family(lbl) == "LQ-SGD":
+                short = lbl.replace("LQ-SGD rank ", "r").replace(", ", " ").replace("-bit", "b")
+                ax.annotate(short, (bits, acc.mean()), xytext=(3, -7), textcoords="offset points",
+                            fontsize=5.5, color=look(lbl)["color"])
+        front = sorted((b, a) for lbl, (b, a) in pts.items()
+                       if not any(b2 <= b and a2 >= a and (b2, a2) != (b, a)
+                                  for b2, a2 in pts.values()))
+        if front:
+            fb, fa = zip(*front, strict=True)
+            ax.step(fb, fa, where="post", ls="--", lw=0.8, color="0.4", zorder=0)
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())   # minor labels overlap at 3.4 inches
+        ax.set_title(TITLES[model], fontsize=8)
+        ax.set_ylabel("final test accuracy")
+        lo = min(a for _, a in pts.values())
+        hi = max(a for _, a in pts.values())
+        ax.set_ylim(max(0.0, lo - 0.05 * (hi - lo + 0.1)), hi + 0.02)
+    axes[-1].set_xlabel("total bits per directed ring link (N = 4)")
+    family_legend(axes[0], {r["label"] for r in rows}, loc="lower right", ncol=2)
     return save(fig, out_dir, "compress_accuracy_bits")
 
 

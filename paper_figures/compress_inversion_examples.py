@@ -1,9 +1,10 @@
-"""Example reconstructions (Inverting Gradients, one image per message) per compressor.
+"""Example reconstructions (iDLG, one image per message) per method and attacker.
 
-Top row: the victim's images; each further row: what the attacker reconstructs from the
-compressor's message (naive: treats it as the gradient; adaptive: optimises through the
-compressor). The label above each image is the recovered label. Recognisable digits in a row
-mean the compressor does not protect the images, whatever its PSNR gap to SGD.
+Top row: the victim's images; each further row: what the attacker reconstructs (best of Adam
+and L-BFGS) from the method's message(s) at the untrained checkpoint (step 0), and, in the last
+rows, at step 1000. Above each image: its PSNR. Recognisable digits in a row mean the method
+does not protect the images, whatever its PSNR. Reads the pixels ``compress_privacy`` keeps
+for its first four images.
 """
 
 from __future__ import annotations
@@ -13,37 +14,47 @@ import numpy as np
 
 from ccq.experiment import load_results
 
+from ._compress_look import WIDTH
 from ._style import save, standalone
 
-REQUIRES = ("compress_inversion_examples",)
+REQUIRES = ("compress_privacy",)
+ATTACKER = {"naive": "naive", "adaptive": "adaptive", "multi4": "4 rounds"}
+SHOWN = (("SGD (32-bit)", "naive"), ("LQ-SGD rank 2, 4-bit", "naive"),
+         ("LQ-SGD rank 2, 4-bit", "adaptive"), ("LQ-SGD rank 2, 4-bit", "multi4"),
+         ("PowerSGD rank 2", "adaptive"), ("DP-SGD sigma=1", "naive"),
+         ("pruning 90% (no EF)", "naive"))
+LATE = (("SGD (32-bit)", "naive"), ("LQ-SGD rank 2, 4-bit", "multi4"))
+
+
+def _img(cell):
+    return np.array([float(v) for v in str(cell).split()]).reshape(8, 8)
 
 
 def plot(results_dir, out_dir):
-    rows = load_results(results_dir / "compress_inversion_examples.csv")
-    keys = sorted({(r["compressor"], r["attacker"]) for r in rows},
-                  key=lambda k: (k[0] != "sgd", k))
+    rows = [r for r in load_results(results_dir / "compress_privacy.csv")
+            if r["attack"] == "idlg" and r["batch"] == 1 and r["optimizer"] == "best"
+            and str(r.get("truth_px", "")).strip()]
+    have = {(r["label"], r["attacker"], r["checkpoint"]) for r in rows}
+    panels = [(k, 0) for k in SHOWN if (*k, 0) in have]
+    panels += [(k, 1000) for k in LATE if (*k, 1000) in have]
     trials = sorted({r["trial"] for r in rows})
-
-    def image(sel, col):
-        px = sorted(sel, key=lambda r: r["pixel"])
-        return np.array([r[col] for r in px]).reshape(8, 8)
-
-    fig, axes = plt.subplots(len(keys) + 1, len(trials), squeeze=False,
-                             figsize=(1.1 * len(trials) + 1.6, 1.1 * (len(keys) + 1)))
+    fig, axes = plt.subplots(len(panels) + 1, len(trials), squeeze=False,
+                             figsize=(WIDTH, 0.62 * (len(panels) + 1) + 0.3))
     for t in trials:
-        first = [r for r in rows if r["trial"] == t and (r["compressor"], r["attacker"]) == keys[0]]
-        axes[0, t].imshow(image(first, "truth"), cmap="gray_r", vmin=0, vmax=1)
-        axes[0, t].set_title(f"label {first[0]['label']}", fontsize=7)
-        for i, k in enumerate(keys, start=1):
-            sel = [r for r in rows if r["trial"] == t and (r["compressor"], r["attacker"]) == k]
-            axes[i, t].imshow(image(sel, "recon"), cmap="gray_r", vmin=0, vmax=1)
-            axes[i, t].set_title(f"-> {sel[0]['label_rec']}", fontsize=6)
-    for i, k in enumerate([("truth", ""), *keys]):
-        axes[i, 0].set_ylabel(f"{k[0]}\n{k[1]}", fontsize=7, rotation=0, ha="right", va="center")
+        truth = next(r for r in rows if r["trial"] == t)
+        axes[0, t].imshow(_img(truth["truth_px"]), cmap="gray_r", vmin=0, vmax=1)
+        for i, ((lbl, att), ck) in enumerate(panels, start=1):
+            r = next(r for r in rows if r["trial"] == t and r["checkpoint"] == ck
+                     and r["label"] == lbl and r["attacker"] == att)
+            axes[i, t].imshow(_img(r["recon_px"]), cmap="gray_r", vmin=0, vmax=1)
+            axes[i, t].set_title(f"{r['psnr']:.0f} dB", fontsize=5.5, pad=1.5)
+    axes[0, 0].set_ylabel("truth", fontsize=6, rotation=0, ha="right", va="center")
+    for i, ((lbl, att), ck) in enumerate(panels, start=1):
+        axes[i, 0].set_ylabel(f"{lbl}\n{ATTACKER[att]}, step {ck}", fontsize=5.5, rotation=0,
+                              ha="right", va="center")
     for ax in axes.ravel():
         ax.set_xticks([]); ax.set_yticks([])  # noqa: E702
         ax.grid(False)
-    fig.suptitle("IG reconstructions from compressed messages (8x8 digits)", fontsize=9)
     return save(fig, out_dir, "compress_inversion_examples")
 
 

@@ -4,14 +4,19 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from jax.flatten_util import ravel_pytree
 
 from ccq.attacks import (
+    dp_epsilon,
+    dp_message,
     infer_labels,
     invert,
+    invert_rounds,
     label_accuracy,
     match_batch,
     mse,
     psnr,
+    replay,
     ssim,
     transmitted,
 )
@@ -89,3 +94,78 @@ def test_lq_message_differs_but_keeps_labels(setup):
     with pytest.raises(ValueError, match="attack must be"):
         invert(jax.random.key(0), model, params, g, batch=1, n_features=64, n_classes=10,
                attack="nope")
+
+
+def test_lbfgs_beats_adam_on_idlg_and_bad_optimizer_is_rejected(setup):
+    """The DLG/iDLG papers' optimiser: on a plain gradient iDLG with L-BFGS is far more precise
+    than Adam at a tenth of the iterations (measured 68 vs 37 dB on this image)."""
+    data, model, params = setup
+    x, y = data.x_test[:1], data.y_test[:1]
+    g = jax.grad(model.loss)(params, x, y)
+
+    def attack(opt, steps):
+        xr, yr = jax.jit(lambda k: invert(k, model, params, g, batch=1, n_features=64,
+                                          n_classes=10, attack="idlg", optimizer=opt,
+                                          steps=steps))(jax.random.key(0))
+        return float(psnr(xr.reshape(8, 8), x.reshape(8, 8))), int(yr[0])
+
+    (p_adam, y_adam), (p_lbfgs, y_lbfgs) = attack("adam", 300), attack("lbfgs", 100)
+    assert y_adam == y_lbfgs == int(y[0])
+    assert p_lbfgs > p_adam + 10.0 and p_lbfgs > 50.0, (p_adam, p_lbfgs)
+    with pytest.raises(ValueError, match="optimizer must be"):
+        invert(jax.random.key(0), model, params, g, batch=1, n_features=64, n_classes=10,
+               optimizer="sgd")
+
+
+def test_replay_carries_error_feedback_like_the_victim(setup):
+    """The multi-round attacker's simulation equals the victim's successive updates, and the
+    second message carries what the first left out (so one round alone under-reports)."""
+    data, model, params = setup
+    tx = power_sgd(1)
+    grads = [jax.grad(model.loss)(params, data.x_test[i:i + 2], data.y_test[i:i + 2])
+             for i in (0, 2)]
+    keys = [jax.random.key(5), jax.random.key(6)]
+    state, victim = tx.init(params), []
+    for g, k in zip(grads, keys, strict=True):
+        m, state = tx.update(jax.tree_util.tree_map(lambda a: a[None], g), state, key=k)
+        victim.append(m)
+    replayed = replay(tx, params, grads, keys)
+    for a, b in zip(jax.tree_util.tree_leaves(victim), jax.tree_util.tree_leaves(replayed),
+                    strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    fresh = transmitted(tx, params, grads[1], keys[1])
+    assert float(jnp.max(jnp.abs(fresh[0]["w"] - victim[1][0]["w"]))) > 1e-3
+    with pytest.raises(ValueError, match="equal length"):
+        invert_rounds(jax.random.key(0), model, [params], [], batch=1, n_features=64,
+                      n_classes=10)
+
+
+def test_dp_message_clips_each_example_and_adds_the_stated_noise(setup):
+    data, model, params = setup
+    x, y = data.x_test[:8], data.y_test[:8]
+    clean = dp_message(model, 0.01, 0.0)(jax.random.key(0), params, x, y)
+    per = [jax.grad(model.loss)(params, x[i:i + 1], y[i:i + 1]) for i in range(8)]
+    norms = [float(jnp.linalg.norm(ravel_pytree(p)[0])) for p in per]
+    assert min(norms) > 0.01                  # every example is clipped at this bound
+    expect = sum(ravel_pytree(p)[0] * 0.01 / n for p, n in zip(per, norms, strict=True)) / 8
+    np.testing.assert_allclose(ravel_pytree(clean)[0], expect, rtol=1e-4, atol=1e-8)
+    noisy = dp_message(model, 0.01, 2.0)(jax.random.key(1), params, x, y)
+    resid = ravel_pytree(noisy)[0] - ravel_pytree(clean)[0]
+    assert float(jnp.std(resid)) == pytest.approx(2.0 * 0.01 / 8, rel=0.1)   # 2410 entries
+    with pytest.raises(ValueError, match="noise_multiplier"):
+        dp_message(model, 1.0, -1.0)
+
+
+def test_dp_epsilon_matches_the_gaussian_rdp_bound_without_sampling():
+    """q = 1: T Gaussian releases have RDP T a / (2 s^2); the classical conversion
+    eps <= min_a T a / (2 s^2) + log(1/delta) / (a - 1) bounds the accountant from above (it
+    uses a tighter conversion), and subsampling only lowers epsilon."""
+    s, t, delta = 2.0, 10, 1e-5
+    alphas = np.linspace(1.01, 200, 20000)
+    classical = float(np.min(t * alphas / (2 * s * s) + np.log(1 / delta) / (alphas - 1)))
+    eps = dp_epsilon(s, 1.0, t, delta)
+    assert 0.8 * classical <= eps <= classical
+    assert dp_epsilon(s, 0.01, t, delta) < eps
+    assert dp_epsilon(2 * s, 1.0, t, delta) < eps
+    with pytest.raises(ValueError, match="sampling_rate"):
+        dp_epsilon(1.0, 0.0, 10)

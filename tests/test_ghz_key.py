@@ -136,7 +136,7 @@ def test_hamming_ball_volume_is_at_most_two_to_n_h_d():
 
 def test_key_length_shrinks_with_errors_and_vanishes_past_the_threshold():
     kw = dict(eps=1e-9, eps_cor=1e-9, leak_bits=0.0)
-    lengths = [pk.key_length(2, 8, 10**6, 10**5, q_tol=q, **kw) for q in (0, 0.02, 0.05, 0.45)]
+    lengths = [pk.key_length(2, 8, 10**6, 10**5, q_tol=q, **kw) for q in (0, 0.02, 0.05, 0.49)]
     assert lengths[0] > lengths[1] > lengths[2] > 0 == lengths[3]
     assert pk.key_length(2, 8, 10**6, 10**5, q_tol=0, **kw) > pk.key_length(
         2, 1024, 10**6, 10**5, q_tol=0, **kw)

@@ -145,11 +145,13 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
     ), crossovers=(("superdense coding", "plain qubit / bit"),), metric=("rate",),
         better="higher"),
     Topic("securagg", "Secure aggregation: communication per coordinate", "N", (
-        Method("GHZ secure sum (verified)", "quantum", {"qubits": "ghz.bits_per_coordinate"}),
+        Method("GHZ zero-sum keys + pads", "quantum",
+               {"qubits": "ghz_key.qubits_per_coordinate", "bits": "ghz_key.bits_per_coordinate"},
+               note="limit of many coordinates; finite P and noise multiply the copies"),
         Method("pairwise masks (Bonawitz et al.)", "classical",
                {"bits": "securagg.pairwise_mask_bits"}),
         Method("pre-shared one-time pads", "classical", {"bits": "securagg.otp_bits"}),
-    ), crossovers=(("GHZ secure sum (verified)", "pairwise masks (Bonawitz et al.)"),)),
+    ), crossovers=(("GHZ zero-sum keys + pads", "pairwise masks (Bonawitz et al.)"),)),
     Topic("compress", "Gradient compression: bits per worker per step", "r", (
         Method("PowerSGD (rank r)", "classical", {"bits": "compress.powersgd_bits"}),
         Method("LQ-SGD (rank r, quantised)", "classical", {"bits": "compress.lq_sgd_bits"}),

@@ -1,5 +1,6 @@
 """GHZ key protocol: both samplers agree exactly, sums are right when accepted, bound checks."""
 
+import itertools
 import math
 
 import jax
@@ -61,7 +62,7 @@ def test_sampled_outcomes_follow_the_exact_table(method):
             assert np.abs(freq - want).max() <= band
 
 
-@pytest.mark.parametrize("d", [2, 5, 65537])
+@pytest.mark.parametrize("d", [2, 5, 65537, 2**31 - 1])
 def test_toeplitz_fft_hash_equals_the_matrix_product(d):
     rng = np.random.default_rng(d)
     cols, rows = 300, 120
@@ -167,3 +168,78 @@ def test_short_key_aborts_without_revealing_inputs():
     f = pk.ghz_key_sum(2, 2, 200, n_test=50, q_tol=0.0, eps=1e-9, eps_cor=1e-9)
     out = f(jax.random.key(0), np.ones((2, 3), int))
     assert not out.info["accepted"] and (out.info["announcements"] == -1).all()
+
+
+# ---------------------------------------------------------------- attacks (exact leakage)
+
+from ccq.protocols import ghz_key_attacks as ka  # noqa: E402
+
+
+def _span_size(a, d):
+    rows = np.asarray(a)
+    return len({tuple(np.asarray(c) @ rows % d)
+                for c in itertools.product(range(d), repeat=rows.shape[0])})
+
+
+def test_gf_rank_matches_the_size_of_the_row_span():
+    rng = np.random.default_rng(0)
+    for d in (2, 3, 5):
+        for _ in range(30):
+            a = rng.integers(0, d, (int(rng.integers(1, 4)), int(rng.integers(1, 6))))
+            a[rng.random(a.shape) < 0.4] = 0
+            assert d ** ka.gf_rank(a, d) == _span_size(a, d)
+
+
+def test_hashed_key_leak_equals_the_brute_force_trace_distance():
+    rng = np.random.default_rng(1)
+    for d, n, ell in [(2, 6, 2), (3, 4, 2), (2, 7, 3)]:
+        for _ in range(10):
+            seed = rng.integers(0, d, n + ell - 1)
+            known = rng.random(n) < 0.5
+            t = pk.toeplitz_matrix(seed, ell, n)
+            k_known = rng.integers(0, d, n)
+            counts = {}
+            free = np.flatnonzero(~known)
+            for vals in itertools.product(range(d), repeat=len(free)):
+                k = k_known.copy()
+                k[free] = vals
+                out = tuple(t @ k % d)
+                counts[out] = counts.get(out, 0) + 1
+            total = d ** len(free)
+            dist = 0.5 * (sum(abs(c / total - d**-ell) for c in counts.values())
+                          + (d**ell - len(counts)) * d**-ell)
+            assert math.isclose(ka.hashed_key_leak(seed, ell, n, d, known), dist, abs_tol=1e-12)
+
+
+@pytest.mark.parametrize("attack", ["eavesdropper", "intercept_resend"])
+def test_attacks_on_the_key_protocol_leak_at_most_eps(attack):
+    eps = 1e-3
+    gen = pk.ghz_key_generate(2, 3, 6000, n_test=2000, q_tol=0.02, eps=eps, eps_cor=1e-3)
+    for i, lam in enumerate((1 / 4000, 0.01, 0.05)):
+        r = ka.attack_leak(gen, jax.random.key(i), attack, lam)
+        assert r["leak"] <= eps
+        if r["accepted"]:
+            assert r["known"] >= 0 and r["key_symbols"] > 0
+    strong = ka.attack_leak(gen, jax.random.key(9), attack, 0.2)
+    assert not strong["accepted"]           # 0.2 (1 - 1/2) = 10% > q_tol: caught by the tests
+    # power: extracting more than the unknown symbols would leak, and the exact formula says so
+    seed = np.random.default_rng(0).integers(0, 2, 200 + 120 - 1)
+    known = np.arange(200) < 90
+    assert ka.hashed_key_leak(seed, 120, 200, 2, known) >= 1 - 2.0**-9
+
+
+@pytest.mark.parametrize("d,c", [(2, 2), (2, 3), (2, 4), (3, 2), (3, 3)])
+def test_coherent_parity_attack_is_detected_and_within_the_hash_lemma(d, c):
+    r = ka.coherent_parity_attack(c, d)
+    assert math.isclose(r["p_guess"], float(d) ** (1 - c), rel_tol=1e-9)
+    assert math.isclose(r["z_error"], 1 - 1 / d, abs_tol=1e-9)    # every copy disturbed in Z
+    assert abs(r["x_error"]) < 1e-9                                  # the sum stays correct
+    assert r["leak_avg"] <= r["lhl"] + 1e-12
+    assert math.isclose(r["leak_max"], 1 - 1 / d, abs_tol=1e-9)     # t = 0 or t = (1..1)
+
+
+def test_direct_encoding_leaks_a_coordinate_with_constant_probability():
+    for m in (100, 10_000):
+        assert ka.direct_encoding_worst(m, 2)[1] == pytest.approx(2 / (3 * math.sqrt(3)),
+                                                                  abs=2e-3)
+    assert ka.direct_encoding_worst(1000, 3)[1] == pytest.approx(0.326, abs=2e-3)

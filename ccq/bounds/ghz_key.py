@@ -111,3 +111,33 @@ noise_q_x = Bound(
     quantity="probability",
     ranges={"d": (2, sp.oo), "N": (2, sp.oo), "p": (0, 1)},
 )
+
+# ---------------------------------------------------------------- per-coordinate costs (N, b)
+
+b = sp.Symbol("b", positive=True, integer=True)
+#: ceil(log2 p) >= this for any modulus p > N (2^b - 1) (no wrap-around of the sum)
+share_bits = sp.ceiling(sp.log(N * (2**b - 1) + 1, 2))
+
+qubits_per_coordinate = Bound(
+    "ghz_key.qubits_per_coordinate",
+    N * share_bits,
+    "Qubits distributed per padded b-bit coordinate by the GHZ key protocol: at least one GHZ_p "
+    "copy per coordinate, N shares of ceil(log2 p) >= ceil(log2(N (2^b - 1) + 1)) qubits. "
+    "Finite P multiplies it by the copies per coordinate of experiments/ghz_key_security.py "
+    "(1.08-1.23 at P = 2^20 without noise, eps = 1e-6..1e-12; up to 3.6 at P = 2^10; hundreds, "
+    "or no key at all, with 1% depolarising noise per share).",
+    "lower",
+    "ccq.protocols.ghz_key_plan.plan (one key symbol pads one coordinate)",
+    quantity="qubits",
+)
+
+bits_per_coordinate = Bound(
+    "ghz_key.bits_per_coordinate",
+    (N + 1) * share_bits,
+    "Public classical bits per padded coordinate: the N padded inputs plus the public Toeplitz "
+    "seed (n + l - 1 >= 2P - 1 symbols for P coordinates, so at least one symbol per "
+    "coordinate); tests, error correction and the authentication key add finite-size terms.",
+    "lower",
+    "ccq.protocols.ghz_key_plan.plan",
+    quantity="bits",
+)

@@ -85,17 +85,29 @@ def _structured_outcomes(u, free, a, b, noise_hit, attacked, attack: str, basis:
             out = out.at[..., 0].set(jnp.where(attacked, free[..., 0], out[..., 0]))
         shift = a
     else:
-        last = (-jnp.sum(free[..., : n - 1], axis=-1)) % d
+        last = (-_sum_mod(free[..., : n - 1], d)) % d
         honest = jnp.concatenate([free[..., : n - 1], last[..., None]], axis=-1)
         out = honest
         if attack == "eavesdropper":           # party 0 uniform, the rest sum to 0 alone
-            rest_last = (-jnp.sum(free[..., 1: n - 1], axis=-1)) % d
+            rest_last = (-_sum_mod(free[..., 1: n - 1], d)) % d
             att = jnp.concatenate([free[..., : n - 1], rest_last[..., None]], axis=-1)
             out = jnp.where(attacked[..., None], att, honest)
         elif attack == "intercept_resend_z":   # a Z eigenstate: Fourier outcomes uniform
             out = jnp.where(attacked[..., None], free, honest)
         shift = b
-    return (out + jnp.where(noise_hit, shift, 0)) % d
+    return ((out % d) + jnp.where(noise_hit, shift, 0)) % d
+
+
+def _sum_mod(v, d: int):
+    """Sum over the last axis mod d without int32 overflow (pairwise, d <= 2**30)."""
+    if v.shape[-1] == 0:
+        return jnp.zeros(v.shape[:-1], v.dtype)
+    v = v % d
+    while v.shape[-1] > 1:
+        if v.shape[-1] % 2:
+            v = jnp.concatenate([v, jnp.zeros_like(v[..., :1])], axis=-1)
+        v = (v[..., 0::2] + v[..., 1::2]) % d
+    return v[..., 0]
 
 
 def structured_table(n: int, d: int, basis: str, attacked: bool, attack: str,
@@ -142,8 +154,12 @@ def sample(key, n: int, d: int, basis, attacked, attack: str, noise: float, meth
     u = jax.random.randint(k_u, (copies,), 0, d, dtype=jnp.int32)
     free = jax.random.randint(k_free, (copies, n), 0, d, dtype=jnp.int32)
     hit = jax.random.bernoulli(k_hit, noise, (copies, n))
-    idx = jax.random.randint(k_pauli, (copies, n), 1, d * d, dtype=jnp.int32)
-    a, b = idx // d, idx % d
+    # (a, b) uniform over the d^2 - 1 non-identity pairs: a = 0 w.p. 1/(d + 1), then b != 0
+    k_a0, k_a, k_b = jax.random.split(k_pauli, 3)
+    a_zero = jax.random.bernoulli(k_a0, 1 / (d + 1), (copies, n))
+    a = jnp.where(a_zero, 0, jax.random.randint(k_a, (copies, n), 1, d, dtype=jnp.int32))
+    b = jnp.where(a_zero, jax.random.randint(k_b, (copies, n), 1, d, dtype=jnp.int32),
+                  jax.random.randint(k_b, (copies, n), 0, d, dtype=jnp.int32))
     z = _structured_outcomes(u, free, a, b, hit, attacked, attack, "z", d)
     f = _structured_outcomes(u, free, a, b, hit, attacked, attack, "fourier", d)
     return jnp.where(basis[:, None], f, z)

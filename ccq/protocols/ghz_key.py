@@ -48,11 +48,12 @@ __all__ = ["ghz_key_generate", "ghz_key_sum", "key_length", "toeplitz_hash",
 
 ATTACKS = _ghz_copies.ATTACKS
 METHODS = ("structured", "statevector")
-MAX_D = 2**16 + 1
+MAX_D = 2**31 - 1                # GF(d) products of two symbols stay inside int64
+SIM_MAX_D = 2**30                # the samplers' int32 sums mod d
 
 
 def is_prime(d: int) -> bool:
-    """Trial division (d <= 2**16 + 1).
+    """Trial division (d <= 2**31 - 1).
 
     Examples:
         >>> is_prime(2), is_prime(65537), is_prime(9)
@@ -78,7 +79,8 @@ def toeplitz_matrix(seed, rows: int, cols: int) -> np.ndarray:
 def toeplitz_hash(seed, x, rows: int, d: int) -> np.ndarray:
     """``T x mod d`` for every column of ``x`` (shape (cols, ...)), by exact FFT convolution.
 
-    Splits entries into 8-bit limbs so float64 convolution stays exact (d <= 2**16 + 1).
+    Splits entries into 8-bit limbs so float64 convolution stays exact (d < 2**31, fewer
+    than 2**37 columns).
 
     Examples:
         >>> import numpy as np
@@ -94,9 +96,9 @@ def toeplitz_hash(seed, x, rows: int, d: int) -> np.ndarray:
                          f"got {seed.shape}")
     flat = x.reshape(cols, -1)
     out = np.zeros((rows, flat.shape[1]), np.int64)
-    for sa in range(3):
+    for sa in range(4):
         s_limb = (seed >> (8 * sa)) & 255
-        for xa in range(3):
+        for xa in range(4):
             x_limb = (flat >> (8 * xa)) & 255
             if not s_limb.any() or not x_limb.any():
                 continue
@@ -231,6 +233,8 @@ def ghz_key_generate(d: int, n_parties: int, copies: int, *, n_test: int, q_tol:
     if method == "statevector" and d**n_parties > _ghz_copies.STATEVECTOR_MAX_DIM:
         raise ValueError(f"method='statevector' needs d**N <= "
                          f"{_ghz_copies.STATEVECTOR_MAX_DIM}, got d={d}, N={n_parties}")
+    if d > SIM_MAX_D:
+        raise ValueError(f"simulation needs d <= 2**30 (int32 sums mod d), got d={d}")
     n_key = copies - n_test
     t = math.ceil(math.log(1 / eps_cor) / math.log(d) - 1e-12)
     lg = math.log2(d)
@@ -252,8 +256,8 @@ def ghz_key_generate(d: int, n_parties: int, copies: int, *, n_test: int, q_tol:
         q_test = float(np.mean(np.any(tests != tests[:, :1], axis=1)))
         raw = out[is_key]
         eve_known = attacked[is_key] & (attack in ("eavesdropper", "intercept_resend"))
-        public = copies * n_parties * sym_bits + copies   # test/key outcomes + the split
-        res = {"accepted": False, "q_test": q_test, "raw": raw, "eve_known": eve_known,
+        public = n_test * n_parties * sym_bits + copies   # test outcomes + which are tests
+        res = {"accepted": False, "d": d, "q_test": q_test, "raw": raw, "eve_known": eve_known,
                "keys": np.zeros((n_parties, 0), np.int64), "key_symbols": 0,
                "net_symbols": 0, "seed": None, "revealed": 0,
                "leak_bits": 0.0, "pad_symbols": 0, "public_bits": public, "reason": ""}
@@ -261,7 +265,7 @@ def ghz_key_generate(d: int, n_parties: int, copies: int, *, n_test: int, q_tol:
             return res | {"reason": f"test error rate {q_test:.4g} > q_tol {q_tol:g}"}
         e = raw.sum(axis=1) % d
         # first block: Cascade's 0.73 / error rate, from the public Z-test rate as a proxy
-        block = int(min(max(round(0.73 / max(q_test, 1.0 / n_key)), 2), n_key))
+        block = n_key if q_test == 0 else int(min(max(round(0.73 / q_test), 2), n_key))
         corr, revealed = reconcile(k_ec, e, d, block, passes)
         raw = raw.copy()
         raw[:, -1] = (raw[:, -1] - corr) % d

@@ -1,7 +1,7 @@
 """Secure-aggregation cost over the plain sum, per 16-bit coordinate, vs number of parties.
 
-Claim checked: what GHZ secure aggregation (the key protocol, and direct encoding) costs; how its bits, ebits and
-distribution qubits compare with Bonawitz-style pairwise masks and pre-shared one-time pads
+Claim checked: what GHZ secure aggregation (key protocol; direct encoding) costs: how its bits,
+ebits and distribution qubits compare with Bonawitz-style pairwise masks and one-time pads
 (totals over all parties, per coordinate, vectors of 2^20 entries). Markers: the protocols'
 own Cost records; lines: the closed forms in ccq.bounds.ghz (securagg.*, ghz.*). Every cost
 is divided by the N b bits of an insecure plain sum (totals over all parties).

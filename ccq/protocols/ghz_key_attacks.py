@@ -39,6 +39,8 @@ def gf_rank(a, d: int) -> int:
         (1, 2)
     """
     m = np.array(a, dtype=np.int64) % d
+    if d == 2:
+        return _gf2_rank(m)
     rows, cols = m.shape
     rank = 0
     for c in range(cols):
@@ -53,6 +55,28 @@ def gf_rank(a, d: int) -> int:
         below = np.nonzero(m[:, c])[0]
         below = below[below != rank]
         m[below] = (m[below] - np.outer(m[below, c], m[rank])) % d
+        rank += 1
+    return rank
+
+
+def _gf2_rank(m: np.ndarray) -> int:
+    """GF(2) rank with rows packed into bytes: XOR whole rows at once."""
+    rows = np.packbits(m.astype(np.uint8), axis=1)
+    n_rows, n_cols = m.shape
+    rank = 0
+    for c in range(n_cols):
+        if rank == n_rows:
+            break
+        byte, bit = divmod(c, 8)
+        col = (rows[rank:, byte] >> (7 - bit)) & 1
+        piv = np.flatnonzero(col)
+        if piv.size == 0:
+            continue
+        p = rank + piv[0]
+        rows[[rank, p]] = rows[[p, rank]]
+        hit = np.flatnonzero((rows[:, byte] >> (7 - bit)) & 1)
+        hit = hit[hit != rank]
+        rows[hit] ^= rows[rank]
         rank += 1
     return rank
 

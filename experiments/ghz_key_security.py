@@ -66,7 +66,12 @@ def _threshold(d, n):
     def rate_p(p):
         return _rate(float(gk.noise_q_z.numeric(p=p, N=n, d=d)),
                      float(gk.noise_q_x.numeric(p=p, N=n, d=d)), d)
-    p = optimize.brentq(rate_p, 1e-12, 1.0, xtol=1e-14) if rate_p(1.0) < 0 else math.nan
+    grid = np.geomspace(1e-9, 1.0, 400)      # the first sign change (rate can recover near
+    neg = [p for p in grid if rate_p(p) < 0]  # p = 1 at d = 2, where h(Q) is symmetric)
+    p = math.nan
+    if neg:
+        i = int(np.searchsorted(grid, neg[0]))
+        p = optimize.brentq(rate_p, grid[i - 1], grid[i], xtol=1e-16)
     q = optimize.brentq(lambda q: _rate(q, q, d), 1e-12, 1 - 1 / d - 1e-12, xtol=1e-14)
     return p, q
 

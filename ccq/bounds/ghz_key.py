@@ -86,7 +86,7 @@ asymptotic_rate = Bound(
     "lower",
     "derived in proofs/proof_ghz_key.py (limit of ghz_key.key_bits)",
     quantity="value",
-    ranges={"d": (2, sp.oo), "Q_X": (0, 1), "Q_Z": (0, 1)},
+    ranges={"d": (2, sp.oo), "Q_X": sp.Interval.open(0, 1), "Q_Z": sp.Interval.open(0, 1)},
 )
 
 _q = p * d / (d + 1)     # P(one share's depolarising Pauli X^a Z^b has a != 0), same for b

@@ -146,7 +146,7 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
         better="higher"),
     Topic("securagg", "Secure aggregation: communication per coordinate", "N", (
         Method("GHZ zero-sum keys + pads", "quantum",
-               {"qubits": "ghz_key.qubits_per_coordinate", "bits": "ghz_key.bits_per_coordinate"},
+               {"qubits": "ghz.key_qubits_per_coordinate", "bits": "ghz.key_bits_per_coordinate"},
                note="limit of many coordinates; finite P and noise multiply the copies"),
         Method("pairwise masks (Bonawitz et al.)", "classical",
                {"bits": "securagg.pairwise_mask_bits"}),

@@ -119,7 +119,7 @@ b = sp.Symbol("b", positive=True, integer=True)
 share_bits = sp.ceiling(sp.log(N * (2**b - 1) + 1, 2))
 
 qubits_per_coordinate = Bound(
-    "ghz_key.qubits_per_coordinate",
+    "ghz.key_qubits_per_coordinate",
     N * share_bits,
     "Qubits distributed per padded b-bit coordinate by the GHZ key protocol: at least one GHZ_p "
     "copy per coordinate, N shares of ceil(log2 p) >= ceil(log2(N (2^b - 1) + 1)) qubits. "
@@ -132,7 +132,7 @@ qubits_per_coordinate = Bound(
 )
 
 bits_per_coordinate = Bound(
-    "ghz_key.bits_per_coordinate",
+    "ghz.key_bits_per_coordinate",
     (N + 1) * share_bits,
     "Public classical bits per padded coordinate: the N padded inputs plus the public Toeplitz "
     "seed (n + l - 1 >= 2P - 1 symbols for P coordinates, so at least one symbol per "

@@ -31,6 +31,7 @@ _LAZY_ATTRS = {
     "tieaudit": "ccq.protocols.tieaudit",
     "superdense_channel": "ccq.protocols.superdense",
     "ghz_sum": "ccq.protocols.ghz",
+    "ghz_key_sum": "ccq.protocols.ghz_key",
     "ring_allreduce": "ccq.collectives",
     "ring_cost": "ccq.collectives",
     "Claim": "ccq.claims",

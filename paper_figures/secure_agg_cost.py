@@ -1,7 +1,7 @@
 """Secure-aggregation cost over the plain sum, per 16-bit coordinate, vs number of parties.
 
-Claim checked: verified GHZ secure aggregation costs 2x in GHZ copies; how its bits, ebits and
-distribution qubits compare with Bonawitz-style pairwise masks and pre-shared one-time pads
+Claim checked: what GHZ secure aggregation (key protocol; direct encoding) costs: how its bits,
+ebits and distribution qubits compare with Bonawitz-style pairwise masks and one-time pads
 (totals over all parties, per coordinate, vectors of 2^20 entries). Markers: the protocols'
 own Cost records; lines: the closed forms in ccq.bounds.ghz (securagg.*, ghz.*). Every cost
 is divided by the N b bits of an insecure plain sum (totals over all parties).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ccq.bounds import ghz as gb
+from ccq.bounds import ghz_key as gkb
 from ccq.experiment import columns, load_results
 
 from ._style import BOUND, CLASSICAL, QUANTUM, integer_grid, new_figure, save, standalone
@@ -27,6 +28,10 @@ def plot(results_dir, out_dir):
     grid = integer_grid(2, max(ns.max(), 2), 40)
     b = 16
     curves = [
+        ("ghz_key", "qubits_per_coord", gkb.qubits_per_coordinate(N=grid, b=b),
+         "#009E73", "v", "GHZ key protocol: qubits (line: 1 copy/coordinate)"),
+        ("ghz_key", "bits_per_coord", gkb.bits_per_coordinate(N=grid, b=b),
+         "#009E73", "P", "GHZ key protocol: public bits"),
         ("ghz_verified", "bits_per_coord", gb.verified_bits_per_coordinate(N=grid, b=b),
          QUANTUM, "o", "GHZ verified: classical bits"),
         ("ghz_verified", "ebits_per_coord", gb.ebits_per_coordinate(N=grid, b=b),
@@ -46,7 +51,7 @@ def plot(results_dir, out_dir):
         n, y = columns(sub, "n_parties", col)
         ax.plot(grid, line / (grid * b), color=color, lw=1, alpha=0.6)
         ax.plot(n, y / (n * b), marker, color=color, ms=5, ls="none", label=label,
-                mfc="none" if marker in "s^" else color)
+                mfc="none" if marker in "s^v" else color)
     ax.axhline(1.0, color=BOUND, ls="--", lw=1, label="plain (insecure) sum: N b bits")
     ax.set_xscale("log", base=2)
     ax.set_ylim(0, None)

@@ -119,6 +119,10 @@ def replay(compressor, params, grads_seq, keys, ste: bool = False):
         >>> [m["w"].tolist() for m in replay(tx, p, gs, [jax.random.key(0)] * 2)]
         [[1.0, 0.0], [0.0, 1.2000000476837158]]
     """
+    from ..compress import Compressor
+
+    if not isinstance(compressor, Compressor):
+        raise TypeError(f"compressor must be a Compressor, got {type(compressor).__name__}")
     inner, out = compressor.init(params).inner, []
     for t, (g, k) in enumerate(zip(grads_seq, keys, strict=True)):
         inner, m = _through(compressor, inner, g, k, t, ste)

@@ -88,7 +88,7 @@ def _cmd_reproduce(args) -> int:
     reproduce(root, quick=args.quick, only=args.only, seed=_check_seed(args.seed),
               out_dir=Path(args.out) if args.out else None,
               results=Path(args.results) if args.results else None,
-              progress=not args.no_progress)
+              progress=not args.no_progress, run=not args.draw_only)
     return 0
 
 
@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="figure folder (default paper_figures/out[/quick])")
     p.add_argument("--results", help="results folder (default experiments/results[/quick])")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--draw-only", action="store_true",
+                   help="run no config: redraw figures, claims and the page from the results as "
+                        "they are (claims on incomplete grids say so)")
     p.set_defaults(func=_cmd_reproduce)
 
     p = sub.add_parser("list", help="list experiments and figures")

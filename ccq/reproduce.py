@@ -70,6 +70,7 @@ def reproduce(
     out_dir: Path | None = None,
     results: Path | None = None,
     progress: bool = True,
+    run: bool = True,
 ) -> list:
     """Run the configs not yet in the results, redraw figures, write and return the claims.
 
@@ -81,6 +82,7 @@ def reproduce(
         out_dir: override the output folder (default :func:`outputs_dir`).
         results: override the results folder (default ``experiments/results[/quick]``).
         progress: progress bars on stderr.
+        run: ``False`` runs no config and only redraws from the results as they are.
     """
     import jax
 
@@ -99,7 +101,7 @@ def reproduce(
     out_dir = Path(out_dir) if out_dir else outputs_dir(root, quick)
     out_dir.mkdir(parents=True, exist_ok=True)
     key = jax.random.key(seed)
-    for name in selected:
+    for name in selected if run else ():
         t0 = time.perf_counter()
         path = run_experiment(experiments[name], key, rdir, quick=quick, progress=progress)
         print(f"[ccq] {name}: {_shown(path, root)} ({time.perf_counter() - t0:.1f} s)")

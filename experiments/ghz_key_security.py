@@ -35,7 +35,9 @@ from ccq.protocols import ghz_key as pk
 from ccq.protocols import ghz_key_attacks as ka
 from ccq.protocols.ghz_key_plan import h_d, plan
 
-COLUMNS = ("copies", "tests", "key_symbols", "net_symbols", "copies_per_coord", "qubits",
+# "total_copies", not "copies": a result column must not shadow the config field `copies`
+# (the runner checks config cells against the config hash)
+COLUMNS = ("total_copies", "tests", "key_symbols", "net_symbols", "copies_per_coord", "qubits",
            "public_bits", "pad_key_bits", "auth_key_bits", "q_z", "q_x", "p_threshold",
            "q_threshold", "accept_rate", "correct_when_accepted", "f_ec", "leak_mean",
            "leak_max", "eps_promised", "direct_leak", "direct_weight", "z_error", "h_min",
@@ -88,6 +90,7 @@ def run(key, c: Config):
     if c.kind == "plan":
         r = plan(c.d, c.n_parties, c.coords, eps=c.eps, noise=c.noise)
         row.update({k: float(r[k]) for k in COLUMNS if k in r})
+        row["total_copies"] = float(r["copies"])
     elif c.kind == "threshold":
         row["p_threshold"], row["q_threshold"] = _threshold(c.d, c.n_parties)
     elif c.kind == "run":
@@ -111,7 +114,7 @@ def run(key, c: Config):
         row.update(accept_rate=float(np.mean(acc)),
                    correct_when_accepted=float(np.mean(ok)) if ok else math.nan,
                    key_symbols=float(np.mean(ell)) if ell else 0.0,
-                   f_ec=float(np.mean(fec)) if fec else math.nan, copies=c.copies)
+                   f_ec=float(np.mean(fec)) if fec else math.nan)
     elif c.kind == "attack":
         gen = _protocol(c)
         leaks, acc = [], []
@@ -123,11 +126,11 @@ def run(key, c: Config):
         lam, direct = ka.direct_encoding_worst(m_used, c.d)
         row.update(accept_rate=float(np.mean(acc)), leak_mean=float(np.mean(leaks)),
                    leak_max=float(np.max(leaks)), eps_promised=c.eps, direct_leak=direct,
-                   direct_weight=lam, copies=c.copies)
+                   direct_weight=lam)
     elif c.kind == "coherent":
         r = ka.coherent_parity_attack(c.copies, c.d)
         row.update(leak_mean=r["leak_avg"], leak_max=r["leak_max"], z_error=r["z_error"],
-                   h_min=r["h_min"], lhl=r["lhl"], copies=c.copies)
+                   h_min=r["h_min"], lhl=r["lhl"])
     else:
         raise ValueError(f"kind must be plan, threshold, run, attack or coherent, got {c.kind!r}")
     return row

@@ -28,13 +28,24 @@ def _prefix(rows, fraction):
     return [r for r in rows if str(r["config_hash"]) in keep]
 
 
+#: committed grids known to be partial (docs/compression.md says why and how to rerun them)
+KNOWN_INCOMPLETE = {"compress_training", "compress_privacy"}
+
+
 @pytest.mark.parametrize("name", WITH_RESULTS)
 def test_prefix_of_committed_grid_is_incomplete_not_a_different_verdict(name):
     exp = EXPERIMENTS[name]
     rows = load_results(RESULTS / f"{name}.csv", exp)
     full = {c.id: c for c in evaluate_claims(exp, rows)}
-    for c in full.values():        # the committed grid is complete: real verdicts
-        assert c.configs == c.grid and c.verdict not in ("incomplete", "error"), c
+    if name in KNOWN_INCOMPLETE:   # committed partial: every claim on it must say so
+        assert any(c.configs is not None and c.configs < c.grid for c in full.values()), \
+            f"{name} is complete now: remove it from KNOWN_INCOMPLETE"
+        for c in full.values():
+            if c.configs is not None and c.configs < c.grid:
+                assert c.verdict in ("incomplete", "not measured", "error"), c
+    else:
+        for c in full.values():    # the committed grid is complete: real verdicts
+            assert c.configs == c.grid and c.verdict not in ("incomplete", "error"), c
     for fraction in (0.25, 0.5):
         for c in evaluate_claims(exp, _prefix(rows, fraction)):
             assert c.verdict in VERDICTS

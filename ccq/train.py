@@ -281,7 +281,7 @@ def train_sharded(
     Rows: ``step``, ``train_loss`` (mean over devices and the last ``eval_every`` steps),
     ``test_loss``, ``test_<metric>`` (device 0's replica in this process), ``bits_per_worker``
     (cumulative payload), ``link_bits`` (mean channel uses per directed link and step) and
-    ``replica_disagreement`` (max |replica - this process's first replica| over the
+    ``replica_disagreement`` (max abs(replica - this process's first replica) over the
     parameters: nonzero only with a noisy link).
 
     Raises:

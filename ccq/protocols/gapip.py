@@ -4,30 +4,30 @@ Front door :func:`gapip`: ``ccq.gapip(method, tau, delta=0.05, budget=None)`` re
 :class:`GapIP` protocol, called as ``fn(key, g, h) -> ccq.Outcome`` with ``answer`` +1
 ("aligned") or -1 ("conflict") and an exact, static cost. Methods and models:
 
-======== ========================================================= ============ =============
-method   protocol                                                  model        budget means
-======== ========================================================= ============ =============
-swap     Alice sends k copies of u; Bob swap-tests each against v  one-way A->B shots k
-projective Alice sends k copies of u; Bob measures {|v><v|, I -   one-way A->B copies k
-         |v><v|} on each (he knows h): accepts w.p. ((1+c)/2)^2
-ae       canonical amplitude estimation on Q = R_u R_v; the        interactive  Grover
-         M-dim control register travels with the message                       applications M
-         (``control="register"``) or one control qubit does
-         (``"one_qubit"``: semiclassical QFT, M = 2^m); r runs
-         in parallel, majority vote
-mlae     maximum-likelihood AE (control-free): Bob sends v;        interactive  largest Grover
-         Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down,                 power M
-         +1 if = 1 mod 3, see _gapip_quantum.mlae_schedule),
-         `shots_per_power` shots each; Alice projects onto u;
-         the likelihood is maximised on a grid
-simhash  k shared Gaussian hyperplanes, Alice sends sign bits      one-way,     sign bits k
-                                                                   public coin
-sign     Alice sends sign(r_i.g); Bob sums sign(r_i.g) (r_i.h)     one-way,     sign bits k
-         with his real projections, decides on the sign           public coin
-jl       k Gaussian projections, b-bit dithered entries            one-way,     rows k
-                                                                   public coin
-exact    all P entries at b bits                                   one-way      bits/entry b
-======== ========================================================= ============ =============
+========== ========================================================= ============ ==============
+method     protocol                                                  model        budget means
+========== ========================================================= ============ ==============
+swap       Alice sends k copies of u; Bob swap-tests each against v  one-way A->B shots k
+projective Alice sends k copies of u; Bob measures the projector     one-way A->B copies k
+           onto v on each (he knows h): accepts w.p. ((1+c)/2)^2
+ae         canonical amplitude estimation on Q = R_u R_v; the        interactive  Grover
+           M-dim control register travels with the message                        applications M
+           (``control="register"``) or one control qubit does
+           (``"one_qubit"``: semiclassical QFT, M = 2^m); r runs
+           in parallel, majority vote
+mlae       maximum-likelihood AE (control-free): Bob sends v;        interactive  largest Grover
+           Grover powers 0 and M, M/2, M/4, ..., 1 (rounded down,                 power M
+           +1 if = 1 mod 3, see _gapip_quantum.mlae_schedule),
+           `shots_per_power` shots each; Alice projects onto u;
+           the likelihood is maximised on a grid
+simhash    k shared Gaussian hyperplanes, Alice sends sign bits      one-way,     sign bits k
+                                                                     public coin
+sign       Alice sends sign(r_i.g); Bob sums sign(r_i.g) (r_i.h)     one-way,     sign bits k
+           with his real projections, decides on the sign            public coin
+jl         k Gaussian projections, b-bit dithered entries            one-way,     rows k
+                                                                     public coin
+exact      all P entries at b bits                                   one-way      bits/entry b
+========== ========================================================= ============ ==============
 
 ``budget=None`` takes the budget from :mod:`ccq.bounds.gapip` for error <= delta (for ``mlae``
 an asymptotic Cramer-Rao estimate times :data:`MLAE_SAFETY`, not a guarantee; see

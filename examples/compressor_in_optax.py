@@ -2,7 +2,8 @@
 
 Compressors are optax gradient transformations: put one first in an ``optax.chain`` and feed it
 the per-worker gradients stacked on a leading worker axis; it returns the aggregated update and
-keeps the bits each worker sent in the last step in its state.
+keeps the bits each worker sent in the last step in its state (exact integer counters, read
+with ``ccq.compress.bit_count``).
 Run: ``python examples/compressor_in_optax.py``.
 """
 
@@ -10,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from ccq.compress import lq_sgd, power_sgd
+from ccq.compress import bit_count, lq_sgd, power_sgd
 
 N_WORKERS, STEPS, LR = 4, 300, 0.1
 key = jax.random.key(0)
@@ -39,7 +40,8 @@ def train(compressor):
 
     for _ in range(STEPS):
         params, state = step(params, state)
-    bits = float(state[0].bits) if compressor else 32.0 * 16 * 8   # one float32 per entry
+    # bit counters are exact two-word integers in the state; bit_count reads them
+    bits = bit_count(state[0].bits) if compressor else 32 * 16 * 8   # one float32 per entry
     return float(loss(params, x.reshape(-1, 16), y.reshape(-1, 8))), bits
 
 

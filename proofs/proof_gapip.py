@@ -174,6 +174,8 @@ def _message_counts():
     return {
         "gapip.overlap_gap": overlap_gap(),
         "gapip.swap_qubits": swap_shots() * register,
+        # Bob's projection needs one copy of the register per measurement, one round
+        "gapip.projective_qubits": projective_copies() * register,
         "gapip.ae_queries": queries,
         "gapip.ae_repetitions": reps,
         "gapip.ae_rounds": rounds,

@@ -137,8 +137,7 @@ def test_quick_outputs_are_apart_and_marked(tmp_path):
 def test_help_says_which_commands_need_a_checkout(capsys):
     from ccq import cli
 
-    with pytest.raises(SystemExit):
-        cli.main(["--help"])
+    assert cli.main(["--help"]) == 0       # main returns the exit status, never raises
     text = " ".join(capsys.readouterr().out.split())
     assert "reproduce, list and claims read experiments/ and paper_figures/" in text
     assert "bounds and calc work from any install" in text

@@ -132,8 +132,8 @@ def authentication_key_bits(message_bits: float, eps_auth: float, rounds: int) -
     ``eps_auth`` per message.
 
     Examples:
-        >>> authentication_key_bits(10_000, 1e-9, 3)
-        176
+        >>> authentication_key_bits(10_000, 1e-9, 3)     # b = 40: 250 * 2^-40 <= 1e-9
+        160
     """
     if message_bits <= 0 or not 0 < eps_auth < 1:
         raise ValueError(f"need message_bits > 0 and 0 < eps_auth < 1, got {message_bits}, "
@@ -218,7 +218,7 @@ def ghz_key_generate(d: int, n_parties: int, copies: int, *, n_test: int, q_tol:
         >>> gen = ghz_key_generate(2, 3, 4000, n_test=1000, q_tol=0.0, eps=1e-3, eps_cor=1e-3)
         >>> out = gen(jax.random.key(0))
         >>> bool(out["accepted"]), int(out["keys"].sum(axis=0).max() % 2), out["key_symbols"]
-        (True, 0, 1461)
+        (True, 0, 1464)
     """
     d = _check_d(d)
     n_parties = check_int(n_parties, "n_parties", minimum=2)

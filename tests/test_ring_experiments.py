@@ -19,13 +19,17 @@ def test_claims_without_rows_say_not_measured(name):
 
 
 def test_ring_traffic_claims_and_figure_from_a_real_quick_row(tmp_path):
+    from ccq.experiment import config_hash
     from experiments import ring_traffic
     from paper_figures import ring_traffic as fig
 
+    exp = ring_traffic.EXPERIMENT
     rows = []
     for cfg in (ring_traffic.Config(2, 64), ring_traffic.Config(4, 100)):
+        h = config_hash(exp.name, cfg, exp.version)     # the results loader checks it
         for r in ring_traffic.run(__import__("jax").random.key(0), cfg):
-            rows.append({"n_workers": cfg.n_workers, "entries": cfg.entries, **r})
+            rows.append({"config_hash": h, "n_workers": cfg.n_workers, "entries": cfg.entries,
+                         **r})
     verdicts = {c.id: c.verdict for c in ring_traffic.claims(rows)}
     assert verdicts == {"ring.online_saving": "holds", "ring.lifetime_uses": "holds",
                         "ring.drop_in": "holds"}

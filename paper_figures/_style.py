@@ -174,7 +174,9 @@ def hygiene(fig) -> list[str]:
             continue
         if not (ax.lines or ax.collections or ax.patches or ax.containers):
             continue   # empty, or an image panel: pixels need no axis labels
-        for axis in ("x", "y"):
+        # a colorbar has one meaningful axis, the one its label sits on
+        axes_to_check = ("x", "y") if getattr(ax, "_colorbar", None) is None else ()
+        for axis in axes_to_check:
             if not getattr(ax, f"get_{axis}label")() and not _sibling_labelled(ax, axis):
                 problems.append(f"axes {ax.get_title()!r}: no {axis} label")
         for artist in [*ax.lines, *ax.collections, *ax.patches]:

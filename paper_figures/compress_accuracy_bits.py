@@ -48,7 +48,7 @@ def plot(results_dir, out_dir):
             if family(lbl) == "LQ-SGD":
                 short = lbl.replace("LQ-SGD rank ", "r").replace(", ", " ").replace("-bit", "b")
                 ax.annotate(short, (bits, acc.mean()), xytext=(3, -7), textcoords="offset points",
-                            fontsize=5.5, color=look(lbl)["color"])
+                            fontsize=6, color=look(lbl)["color"])
         front = sorted((b, a) for lbl, (b, a) in pts.items()
                        if not any(b2 <= b and a2 >= a and (b2, a2) != (b, a)
                                   for b2, a2 in pts.values()))
@@ -62,7 +62,8 @@ def plot(results_dir, out_dir):
         lo = min(a for _, a in pts.values())
         hi = max(a for _, a in pts.values())
         ax.set_ylim(max(0.0, lo - 0.05 * (hi - lo + 0.1)), hi + 0.02)
-    axes[-1].set_xlabel("total bits per directed ring link (N = 4)")
+    for ax in axes:                 # panels have their own bit ranges: each says what x is
+        ax.set_xlabel("total bits per directed ring link (N = 4)")
     family_legend(axes[0], {r["label"] for r in rows}, loc="lower right", ncol=2)
     return save(fig, out_dir, "compress_accuracy_bits")
 

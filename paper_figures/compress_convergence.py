@@ -50,7 +50,8 @@ def plot(results_dir, out_dir):
             ax.axhline(target, ls=":", lw=0.8, color="0.3")
         ax.set_title(TITLES[model], fontsize=8)
         ax.set_ylabel("test accuracy")
-    axes[-1].set_xlabel("training step (N = 4 workers, batch 32 each)")
+    for ax in axes:
+        ax.set_xlabel("training step (N = 4 workers, batch 32 each)")
     axes[0].legend(loc="lower right", ncol=1)
     return save(fig, out_dir, "compress_convergence")
 

@@ -21,6 +21,11 @@ from ._style import new_figure, save, standalone
 
 REQUIRES = ("latency_gapip",)
 
+#: each ccq.latency preset in words (sources: docs/noise_time_interop.md)
+TITLES = {"today_metro": "today, metro fibre", "today_long": "today, long distance",
+          "today_lab": "today, laboratory", "tomorrow_datacenter": "tomorrow, data centre",
+          "hypothetical_mhz": "hypothetical MHz link"}
+
 
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "latency_gapip.csv")
@@ -47,7 +52,8 @@ def plot(results_dir, out_dir):
         if finite.size and finite.min() <= have <= finite.max():
             ax.contour(x, logp, need, levels=[have], colors="white", linestyles="--")
         ax.contourf(x, logp, count, levels=[0.5, 1.5], hatches=["//"], colors="none")
-        ax.set_title(f"{name}\nlink: {PRESETS[name].qubits_per_s:g} qubits/s", fontsize=9)
+        ax.set_title(f"{TITLES.get(name, name.replace('_', ' '))}\n"
+                     f"link: {PRESETS[name].qubits_per_s:g} qubits/s", fontsize=9)
         ax.set_xlabel(r"$\log_{10}\tau$")
         ax.set_ylabel(r"$\log_2 P$")
         ax.grid(False)

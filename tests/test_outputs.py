@@ -35,9 +35,6 @@ KNOWN_UNHYGIENIC: dict[str, str] = {
     "compress_inversion_examples": "#19: 6 x 17.6 in; tick labels are code names (lqsgd_r1_b2)",
     "compress_privacy": "#19: no x label; tick labels are code names (lqsgd_r1_b2, sign_mv)",
     "compress_ratio": "#19: two legend entries are empty proxies (bound lines drawn unlabelled)",
-    "gapip_crossover": "#13: legend names a module (from ccq.bounds.gapip); draws in minutes",
-    "gapip_dimension": "#13: legend names bounds by registry name (bound: gapip.ae_qubits)",
-    "gapip_tau": "#13: legend names bounds by registry name (bound: gapip.ae_qubits)",
     "ghz_verification": "#14: code names in legend and title (eve_ghz, ghz.verification_eps)",
     "secure_agg_cost": "#14: title names a module (lines: ccq.bounds)",
 }

@@ -32,6 +32,7 @@ def look(label: str) -> dict:
 
 def column_figure(nrows: int, height_each: float = 2.3):
     """A single-column figure of ``nrows`` stacked panels, 8-point text."""
+    plt.rcdefaults()      # as _style.new_figure: nothing leaks from the figure drawn before
     plt.rcParams.update({"font.size": 8, "axes.grid": True, "grid.alpha": 0.3,
                          "axes.spines.top": False, "axes.spines.right": False,
                          "legend.fontsize": 6.5})

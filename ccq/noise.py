@@ -24,11 +24,13 @@ parameter without simulating 2^(1+n) amplitudes:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 
 __all__ = [
+    "Noise",
     "survival",
     "depolarized_distribution",
     "swap_acceptance_depolarized",
@@ -51,6 +53,65 @@ def _count(k, name: str) -> int:
     if isinstance(k, bool) or int(k) != k or k < 0:
         raise ValueError(f"{name} must be an integer >= 0, got {k!r}")
     return int(k)
+
+
+@dataclasses.dataclass(frozen=True)
+class Noise:
+    """The noise parameter every quantum protocol takes: channels on each transmitted qubit per
+    message, and memory dephasing on each stored qubit per round waited.
+
+    The channels act in the order written (depolarising, dephasing, amplitude damping) on every
+    qubit of every message. ``erasure`` is heralded loss of a transmitted qubit: the receiver
+    knows, so a protocol resends (one-message protocols) or restarts (protocols whose state is
+    spread over several messages) and counts the retransmissions in its Cost
+    (:func:`expected_sends`, :func:`expected_messages_with_restarts`). ``memory`` is the
+    dephasing probability of a stored qubit per round it waits (T2-style: from a wait time and
+    T2 with :func:`memory_dephasing`).
+
+    Examples:
+        >>> Noise().ideal
+        True
+        >>> Noise(depolarizing=0.01).ideal
+        False
+        >>> Noise(dephasing=1.5)
+        Traceback (most recent call last):
+        ...
+        ValueError: Noise.dephasing must be a probability in [0, 1], got 1.5
+        >>> round(Noise(dephasing=0.1, memory=0.1).memory_after(2), 6)  # memory only
+        0.18
+    """
+
+    depolarizing: float = 0.0
+    dephasing: float = 0.0
+    amplitude_damping: float = 0.0
+    erasure: float = 0.0
+    memory: float = 0.0
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            _prob(getattr(self, f.name), f"Noise.{f.name}")
+
+    @property
+    def ideal(self) -> bool:
+        """True when every parameter is zero (the protocol runs its noiseless path)."""
+        return all(getattr(self, f.name) == 0.0 for f in dataclasses.fields(self))
+
+    def transmission_kraus(self):
+        """Single-qubit Kraus sets applied in order to each transmitted qubit (erasure is not a
+        channel here: it is heralded and costs retransmissions)."""
+        from .sim import _channels, _density
+        out = []
+        if self.depolarizing:
+            out.append(_density.depolarizing_kraus(self.depolarizing))
+        if self.dephasing:
+            out.append(_channels.dephasing_kraus(self.dephasing))
+        if self.amplitude_damping:
+            out.append(_channels.amplitude_damping_kraus(self.amplitude_damping))
+        return out
+
+    def memory_after(self, rounds: int) -> float:
+        """Dephasing probability of a qubit stored ``rounds`` rounds (composed per round)."""
+        return compose_dephasing(*([self.memory] * _count(rounds, "rounds")))
 
 
 def survival(p: float, messages: int) -> float:

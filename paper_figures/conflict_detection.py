@@ -85,7 +85,8 @@ def plot(results_dir, out_dir):
         ax.set_xlabel("training step")
         ax.set_ylabel("test accuracy (digits)")
         ax.set_title(title)
-        ax.legend(fontsize=6, loc="lower right")
+        if ax.get_lines():
+            ax.legend(fontsize=6, loc="lower right")
 
     labels, gaps, accs, outs = [], [], [], []
     for m in methods:

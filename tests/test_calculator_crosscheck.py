@@ -352,3 +352,8 @@ def test_latency_quantum_wins_where_the_model_says_it_must():
     assert 2 * ae["costs"]["qubits"] < min(r["costs"]["bits"] for r in rows.values()
                                            if r["family"] == "classical")
     assert out["winner"] == "amplitude estimation"
+    # and the crossover in tau on that link (docs/noise_time_interop.md quotes 8.2e-4)
+    [cross] = [c for c in evaluate_topic("latency", point)["crossovers"]
+               if c["b"] == "SimHash (public coins)" and c["a"] == "amplitude estimation"]
+    [root] = cross["roots"]
+    assert root["value"] == pytest.approx(8.2e-4, rel=0.01)

@@ -29,6 +29,7 @@ class CommandFailed(SystemExit):
 
 _USAGE = """usage: ccq calc [TOPIC] [--SYMBOL VALUE | SYMBOL=VALUE ...] [--json]
        ccq calc TOPIC --help            the topic's symbols, defaults, units and meanings
+       ccq calc latency --network NAME  GapIP in seconds on a preset network (km, R, B)
        ccq calc bound NAME [SYMBOL=VALUE ...] [--json]
        ccq calc bound NAME --help       the bound's statement, quantity and domains
        ccq calc crossover NAME_A NAME_B SYMBOL [SYMBOL=VALUE ...] [--json]
@@ -75,7 +76,8 @@ def parse_number(name: str, text: str) -> float | int:
 
 
 def _parse(argv: list[str]):
-    positional, values, flags = [], {}, {"json": False, "html": None, "help": False}
+    positional, values, flags = [], {}, {"json": False, "html": None, "help": False,
+                                         "network": None}
     i = 0
     while i < len(argv):
         tok = argv[i]
@@ -100,7 +102,13 @@ def _parse(argv: list[str]):
                     raise _fail(f"--{name} needs a value")
                 val = argv[i + 1]
                 i += 1
-            values[calc.ALIASES.get(name, name)] = parse_number(name, val)
+            if name == "network":            # a preset of calc.NETWORKS: km, R and B at once
+                if val not in calc.NETWORKS:
+                    raise _fail(f"--network must be one of {', '.join(calc.NETWORKS)}, "
+                                f"got {val!r}")
+                flags["network"] = val
+            else:
+                values[calc.ALIASES.get(name, name)] = parse_number(name, val)
         elif "=" in tok and not tok.startswith("="):
             name, _, val = tok.partition("=")
             values[calc.ALIASES.get(name, name)] = parse_number(name, val)
@@ -242,6 +250,13 @@ def calc_main(argv: list[str] | None = None, bounds: Mapping[str, Bound] | None 
         return _bound(rest, values, bounds, flags["json"])
     if head == "crossover":
         return _crossover(rest, values, bounds, flags["json"])
+    if flags["network"]:
+        preset = calc.NETWORKS[flags["network"]]
+        if head not in calc.TOPICS or not set(preset) <= set(
+                calc.topic_symbols(calc.TOPICS[head], bounds)):
+            raise _fail(f"--network sets {', '.join(preset)}: only for a topic that uses them "
+                        "(ccq calc latency)")
+        values = {**preset, **values}        # explicit values override the preset's
     return _topic(head, rest, values, bounds, flags["json"])
 
 

@@ -116,7 +116,10 @@ def _topic_json(calc, t, bounds: Mapping[str, Bound], compiled: dict) -> dict:
                        if calc._column_quantity(k) in calc.COUNTS],
             "better": t.better, "methods": methods, "symbols": symbols, "note": t.note,
             "crossovers": [[a, b] for a, b in t.crossovers if a in names and b in names],
-            "missing": sorted(set(missing))}
+            "missing": sorted(set(missing)),
+            # network presets (ccq.calculator.NETWORKS) for a topic that uses all their symbols
+            "presets": {k: v for k, v in getattr(calc, "NETWORKS", {}).items()
+                        if set(v) <= {s["name"] for s in symbols}}}
 
 
 def calculator_html(bounds: Mapping[str, Bound] | None = None,
@@ -384,6 +387,19 @@ function buildTopic() {
     num.addEventListener("input", () => { state.text[s.name] = num.value; update(); });
     slider.addEventListener("input", () => { const x = sliderToValue(s, Number(slider.value)); state.text[s.name] = String(x); num.value = String(x); update(); });
     row.append(label, num, slider, meaning, err);
+    box.appendChild(row);
+  }
+  const names = Object.keys(t.presets || {});
+  if (names.length) {       // a preset sets several symbols at once (e.g. a network's km, R, B)
+    const row = el("div", { class: "control", id: "presets", role: "group", "aria-label": "presets" }, "presets: ");
+    for (const name of names) {
+      const b = el("button", { type: "button", id: "preset:" + name }, name);
+      b.addEventListener("click", () => {
+        for (const [k, x] of Object.entries(t.presets[name])) state.text[k] = String(x);
+        update();
+      });
+      row.appendChild(b);
+    }
     box.appendChild(row);
   }
   const keys = t.columns;

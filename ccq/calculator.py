@@ -35,7 +35,7 @@ from .bounds import QUANTITIES, Bound, crossover, crossover_formula, registry
 from .bounds._bound import _show_set
 
 __all__ = ["Method", "Topic", "TOPICS", "DEFAULTS", "SLIDERS", "SYMBOLS", "INTEGERS", "ALIASES",
-           "COUNTS", "evaluate_topic", "check_params", "topic_symbols", "format_topic",
+           "COUNTS", "NETWORKS", "evaluate_topic", "check_params", "topic_symbols", "format_topic",
            "format_count", "javascript_function", "calculator_html", "write_calculator",
            "calc_main"]
 
@@ -300,6 +300,77 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                  "a": ("the probability being estimated", "probability"),
                  "M": ("Grover applications", "queries")}),
 )}
+
+
+# ------------------------------------------------------------------ latency topic (issue 20)
+# Seconds instead of counts: GapIP's whole costs (the gapip rows' formulas, as the protocols
+# count them with default budgets) turned into wall-clock time by ccq.bounds.latency, on a link
+# of ``km`` of fibre, ``R`` ebits/s and ``B`` classical bits/s. Kept in one block: the gapip rows
+# above are edited elsewhere; tests/test_calculator_crosscheck.py checks these rows against
+# ccq.latency.wall_time of each protocol's own Cost.
+
+#: the presets of ccq.latency.PRESETS as calculator values (tests check they are the same);
+#: ``ccq calc latency --network NAME`` sets km, R and B from one of them
+NETWORKS: dict[str, dict[str, float]] = {
+    "today_metro": {"km": 64, "R": 7.1, "B": 10e9},
+    "today_long": {"km": 33, "R": 0.01, "B": 10e9},
+    "today_lab": {"km": 0.002, "R": 250.0, "B": 100e9},
+    "tomorrow_datacenter": {"km": 0.5, "R": 1e3, "B": 100e9},
+    "hypothetical_mhz": {"km": 0.5, "R": 1e6, "B": 100e9},
+}
+
+DEFAULTS.update(NETWORKS["today_metro"])
+SLIDERS.update({"km": (1e-3, 1e4, True), "R": (1e-3, 1e9, True), "B": (1e6, 1e12, True)})
+SYMBOLS.update({"km": ("fibre between the parties", "km"),
+                "R": ("entanglement rate of the quantum link (one ebit per teleported qubit)",
+                      "ebits per second"),
+                "B": ("classical bandwidth of the link", "bits per second")})
+
+_AE_M = "ceiling(gapip.ae_queries)"
+_AE_ROUNDS = f"2*({_AE_M} - 1)"
+_AE_QUBITS = (f"(2*floor(ceiling(gapip.ae_repetitions)/2) + 1) * {_AE_ROUNDS}"
+              f" * (Max(1, ceiling(log({_AE_M}, 2))) + gapip.swap_qubits / gapip.swap_shots)")
+_REGISTER = "gapip.swap_qubits / gapip.swap_shots"
+_LATENCY_ROWS = (
+    ("amplitude estimation", "quantum", _AE_QUBITS, _AE_ROUNDS,
+     "canonical AE, an odd number of parallel runs: 2(M - 1) sequential messages, each "
+     "teleported qubit one ebit at R plus 2 bits at B"),
+    ("projection onto Bob's state (one-way)", "quantum",
+     f"ceiling(gapip.projective_copies) * {_REGISTER}", "1",
+     "one message of every copy: qubits / R dominates"),
+    ("swap test (augmented)", "quantum", f"ceiling(gapip.swap_shots) * {_REGISTER}", "1",
+     "one message of every copy"),
+)
+_LATENCY_CLASSICAL = (
+    ("SimHash (public coins)", "2*floor(ceiling(gapip.simhash_bits)/2) + 1"),
+    ("sign sketch, real receiver (public coins)", "ceiling(gapip.sign_bits)"),
+    ("Gaussian / JL sketch", "gapip.jl_bits / gapip.jl_rows * ceiling(gapip.jl_rows)"),
+    ("send g (b bits per entry)", "P * (floor(gapip.exact_entry_bits) + 1)"),
+)
+TOPICS["latency"] = Topic(
+    "latency", "GapIP in seconds: quantum vs classical on a real network", "tau",
+    tuple(Method(label, family,
+                 {"seconds": f"({rounds}) * latency.round_seconds"
+                             f" + ({qubits}) * latency.qubit_seconds",
+                  "qubits": qubits, "rounds": 1 if rounds == "1" else rounds}, note=note)
+          for label, family, qubits, rounds, note in _LATENCY_ROWS)
+    + tuple(Method(label, "classical",
+                   {"seconds": f"latency.round_seconds + ({bits}) * latency.bit_seconds",
+                    "bits": bits, "rounds": 1}, note="one message at B bits per second")
+            for label, bits in _LATENCY_CLASSICAL),
+    crossovers=(("amplitude estimation", "SimHash (public coins)"),
+                ("projection onto Bob's state (one-way)", "SimHash (public coins)")),
+    metric=("seconds",),
+    note="Wall-clock seconds of one GapIP_tau decision (default budgets for error <= delta): "
+         "rounds x one-way fibre delay + qubits x (1/R + 2/B) + bits / B (ccq.latency). "
+         "Networks (--network NAME sets km, R, B): "
+         + "; ".join(f"{n}: km={v['km']:g}, R={v['R']:g}/s, B={v['B']:g} b/s"
+                     for n, v in NETWORKS.items())
+         + ". today_* are measured rates, tomorrow_datacenter a projection, hypothetical_mhz an "
+           "assumption (sources: ccq.latency.PRESETS, docs/noise_time_interop.md). MLAE is "
+           "not listed: its schedule has no closed form here (experiments/latency_gapip.py "
+           "times it).",
+    symbols={"P": ("vector dimension (register 1 + ceil(log2 P) qubits)", "entries")})
 
 
 # ---------------------------------------------------------------------------------- evaluation

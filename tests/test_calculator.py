@@ -115,7 +115,8 @@ def test_topic_tables_reference_contract_names():
                 for name in re.findall(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+", str(ref)):
                     assert name.split(".")[0] in {
                         "gapip", "tieaudit", "ring", "superdense", "ghz", "securagg", "compress",
-                        "qmodel", "ae", "sampling", "concentration", "encoding", "swap"}, name
+                        "qmodel", "ae", "sampling", "concentration", "encoding", "swap",
+                        "latency"}, name
         for a, c in topic.crossovers:
             topic.method(a), topic.method(c)
 
@@ -227,3 +228,19 @@ def test_every_bound_declares_what_it_counts():
         head = n.split(".")[1]
         if head.endswith(("_bits", "_qubits")) and "expansion" not in head:
             assert b.quantity in ("bits", "qubits"), n
+
+
+def test_calc_latency_network_presets(capsys):
+    from ccq.calculator import NETWORKS
+
+    assert calc_main(["latency", "--network", "tomorrow_datacenter", "--tau", "0.01",
+                      "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {k: out["params"][k] for k in ("km", "R", "B")} == NETWORKS["tomorrow_datacenter"]
+    assert out["winner"] is not None and out["metric"] == ["seconds"]
+    # an explicit value overrides the preset's
+    calc_main(["latency", "--network", "today_metro", "R=1e9", "--json"])
+    assert json.loads(capsys.readouterr().out)["params"]["R"] == 10**9
+    for argv in (["latency", "--network", "nope"], ["gapip", "--network", "today_metro"]):
+        with pytest.raises(SystemExit, match="network"):
+            calc_main(argv)

@@ -294,3 +294,16 @@ def test_text_is_escaped(browser, tmp_path):
     assert "is <g,h> >= tau?" in browser.find_element("id", "title").text
     assert evil in browser.find_element("id", "tbody").text
     assert browser.find_elements("css selector", "img") == []
+
+
+def test_network_preset_buttons_set_the_link_and_agree_with_python(browser, page):
+    from ccq.calculator import NETWORKS
+
+    _open(browser, page, "#topic=latency")
+    for name, values in NETWORKS.items():
+        browser.find_element("id", f"preset:{name}").click()
+        params = _check_topic_against_python(browser, "latency")
+        assert {k: params[k] for k in values} == pytest.approx(values), name
+    # topics without network symbols show no presets
+    _open(browser, page, "#topic=gapip")
+    assert browser.find_elements("id", "presets") == []

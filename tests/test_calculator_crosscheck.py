@@ -116,6 +116,21 @@ def _superdense(p):
     return {"rate": mutual_information(superdense_channel(p["F"]))}
 
 
+def _latency(method, quantum):
+    """The protocol's own Cost in seconds by ccq.latency.wall_time on the calculator's link."""
+    def cost(p):
+        from ccq.latency import Network, fibre_latency_s, wall_time
+        from ccq.protocols.gapip import gapip
+
+        net = Network("calculator point", latency_s=fibre_latency_s(p["km"]),
+                      classical_bps=p["B"], ebit_rate=p["R"], t2_s=1.0, source="test")
+        extra = {"bits": int(p["b"])} if method == "jl" else {}
+        c = gapip(method, p["tau"], p["delta"], **extra).cost(int(p["P"]))
+        out = {"seconds": wall_time(c, net), "rounds": c.rounds}
+        return out | ({"qubits": c.qubits} if quantum else {"bits": c.bits})
+    return cost
+
+
 #: (topic, method label) -> (protocol's cost at params, relative tolerance or "exact")
 GHZ_DIRECT = "GHZ direct encoding, verified (not composably secure)"
 
@@ -149,6 +164,13 @@ CHECKS = {
     ("compress", "signSGD"): (_compress("sign"), "exact"),
     # the channel's mutual information is computed numerically in float32-level arithmetic
     ("superdense", "superdense coding"): (_superdense, 1e-6),
+    ("latency", "amplitude estimation"): (_latency("ae", True), "exact"),
+    ("latency", "projection onto Bob's state (one-way)"): (_latency("projective", True), "exact"),
+    ("latency", "swap test (augmented)"): (_latency("swap", True), "exact"),
+    ("latency", "SimHash (public coins)"): (_latency("simhash", False), "exact"),
+    ("latency", "sign sketch, real receiver (public coins)"): (_latency("sign", False), "exact"),
+    ("latency", "Gaussian / JL sketch"): (_latency("jl", False), "exact"),
+    ("latency", "send g (b bits per entry)"): (_latency("exact", False), "exact"),
 }
 
 #: methods with no protocol object to run, and why
@@ -179,6 +201,10 @@ POINTS = {
                  {"n": 64, "m": 300, "r": 2, "k": 50, "levels": 4, "bucket": 128, "b": 4}],
     "superdense": [{"F": 1.0}, {"F": 0.999}, {"F": 0.9}, {"F": 0.6}],
     "estimation": [{}],
+    "latency": [{"tau": 0.05, "P": 2**20, "delta": 0.01, "km": 64, "R": 7.1, "B": 1e10},
+                {"tau": 0.01, "P": 2**20, "delta": 0.05, "km": 0.5, "R": 1e3, "B": 1e11},
+                {"tau": 0.001, "P": 10**9, "delta": 0.01, "km": 0.5, "R": 1e6, "B": 1e11},
+                {"tau": 0.3, "P": 64, "delta": 0.2, "km": 0.002, "R": 250, "B": 1e11, "b": 4}],
 }
 
 CONTENDERS = ("quantum", "classical")
@@ -282,3 +308,52 @@ def test_superdense_crossover_is_the_break_even_fidelity():
     assert root["value"] == pytest.approx(float(registry()["superdense.break_even_fidelity"].expr),
                                           rel=1e-6)
     assert out["winner"] == "superdense coding"
+
+
+# ------------------------------------------------------------------------ latency topic
+def test_latency_networks_are_ccq_latency_presets():
+    from ccq.calculator import NETWORKS
+    from ccq.latency import PRESETS, fibre_latency_s
+
+    assert set(NETWORKS) == set(PRESETS)
+    for name, v in NETWORKS.items():
+        net = PRESETS[name]
+        assert fibre_latency_s(v["km"]) == pytest.approx(net.latency_s, rel=1e-12)
+        assert (v["R"], v["B"]) == (net.qubits_per_s, net.classical_bps), name
+
+
+def test_latency_winner_is_the_fastest_protocol_and_classical_on_every_preset():
+    # the calculator's winner is the protocol with the smallest wall_time (re-derived from the
+    # protocols' costs), and on every preset, at every (tau, P) here, it is classical: AE's
+    # 2(M - 1) sequential messages and teleportation's ebit per qubit cost more time than a
+    # one-message sketch (experiments/latency_gapip.py finds the same on its grid)
+    from ccq.calculator import NETWORKS
+
+    for name, net in NETWORKS.items():
+        for tau in (0.3, 0.05, 0.01, 0.001):
+            for P in (2**10, 2**20, 2**30):
+                point = {"tau": tau, "P": P, "delta": 0.01, **net}
+                out = evaluate_topic("latency", point, crossovers=False)
+                times = {lab: CHECKS["latency", lab][0](out["params"])["seconds"]
+                         for lab in (r["label"] for r in out["methods"])}
+                assert out["winner"] == min(times, key=times.get), (name, tau, P)
+                family = {r["label"]: r["family"] for r in out["methods"]}
+                assert family[out["winner"]] == "classical", (name, tau, P, out["winner"])
+
+
+def test_latency_quantum_wins_where_the_model_says_it_must():
+    # the comparison can go the other way: with free entanglement, no fibre and a slow
+    # classical link, AE (fewer qubits than SimHash's bits at small tau and large P) finishes
+    # first -- once each teleported qubit's 2 classical bits cost less than the bits it saves
+    point = {"tau": 1e-4, "P": 2**30, "delta": 0.01, "km": 0, "R": 1e12, "B": 1e6}
+    out = evaluate_topic("latency", point, crossovers=False)
+    rows = {r["label"]: r for r in out["methods"]}
+    ae = rows["amplitude estimation"]
+    assert 2 * ae["costs"]["qubits"] < min(r["costs"]["bits"] for r in rows.values()
+                                           if r["family"] == "classical")
+    assert out["winner"] == "amplitude estimation"
+    # and the crossover in tau on that link (docs/noise_time_interop.md quotes 8.2e-4)
+    [cross] = [c for c in evaluate_topic("latency", point)["crossovers"]
+               if c["b"] == "SimHash (public coins)" and c["a"] == "amplitude estimation"]
+    [root] = cross["roots"]
+    assert root["value"] == pytest.approx(8.2e-4, rel=0.01)

@@ -12,6 +12,7 @@ pytest.importorskip("qiskit_qasm3_import")
 from ccq.interop import circuits as ic  # noqa: E402
 
 SHOTS = 4000
+MLAE_SCHEDULE = (0, 2, 3)        # _gapip_quantum.mlae_schedule(3)
 FAILURE = 1e-9          # probability that a correct circuit fails one comparison
 
 
@@ -55,6 +56,19 @@ def cases():
     out.append(("tieaudit", 0, lambda: ic.tieaudit_circuit(x, [[0, 3], [1, 6], [2, 4]])))
     g, h = _unit(rng, 2), _unit(rng, 2)
     out.append(("ae", 0, lambda: ic.ae_circuit(g, h, 3)))
+    out.append(("ae_one_qubit", 0, lambda: ic.ae_one_qubit_circuit(g, h, 3)))
+    g4, h4 = _unit(rng, 4), _unit(rng, 4)
+    out.append(("projective", 0, lambda: ic.projective_circuit(g4, h4)))
+    out.append(("gapip_swap", 0, lambda: ic.gapip_swap_circuit(g4, h4)))
+    out += [("mlae", m, lambda m=m: ic.mlae_circuit(g4, h4, m)) for m in MLAE_SCHEDULE]
+    out += [("ghz_sum_qudit", i, lambda x=x, d=d: ic.ghz_sum_circuit(x, d))
+            for i, (x, d) in enumerate((([1, 2, 0], 3), ([4, 3, 1], 5)))]
+    out += [("ghz_key", i, lambda basis=basis, d=d, att=att: ic.ghz_key_circuit(3, d, basis,
+                                                                                attack=att))
+            for i, (basis, d, att) in enumerate((("z", 2, "none"), ("fourier", 2, "none"),
+                                                  ("z", 3, "none"), ("fourier", 3, "none"),
+                                                  ("z", 3, "intercept_resend"),
+                                                  ("fourier", 3, "intercept_resend")))]
     import jax
 
     from ccq.protocols import qmodel as qm
@@ -119,3 +133,123 @@ def test_bad_input_is_rejected():
         ic.ae_circuit([1.0, 0.0], [0.0, 1.0], 0)
     with pytest.raises(ValueError, match="bits"):
         ic.ghz_sum_circuit([2, 0])
+
+
+def _empirical(exported, counts):
+    emp = {}
+    for k, v in counts.items():
+        cat = exported.categorize(k)
+        emp[cat] = emp.get(cat, 0) + v / SHOTS
+    return emp
+
+
+def _tv(p, q):
+    return 0.5 * sum(abs(p.get(k, 0.0) - q.get(k, 0.0)) for k in set(p) | set(q))
+
+
+def test_semiclassical_ae_equals_register_ae_on_aer_and_exactly():
+    from ccq.protocols import _gapip_quantum as q
+
+    rng = np.random.default_rng(4)
+    for m in (2, 3):
+        g, h = _unit(rng, 2), _unit(rng, 2)
+        one = ic.ae_one_qubit_circuit(g, h, m)
+        reg = ic.ae_circuit(g, h, m)
+        # ccq's exact laws: the one-qubit branch-following statevector = the register law
+        follow = q.ae_distribution_one_qubit_statevector(g, h, m)
+        # (atol: ccq encodes in float32, the exported law uses <g,h> in float64)
+        assert np.allclose([one.exact[k] for k in range(2**m)], follow, atol=1e-6)
+        assert one.exact == pytest.approx(reg.exact, abs=1e-12)
+        text = ic.to_qasm3(one)
+        # one control qubit, measured mid-circuit, reset, and phase corrections fed forward
+        assert "qubit[1] alice_control" in text and "reset alice_control[0];" in text
+        assert text.count("if (") == m * (m - 1) // 2
+        emp_one = _empirical(one, ic.run_on_aer(ic.from_qasm3(text), SHOTS, seed=31 + m))
+        emp_reg = _empirical(reg, ic.run_on_aer(ic.from_qasm3(ic.to_qasm3(reg)), SHOTS,
+                                                seed=41 + m))
+        band = tv_tolerance(2**m, SHOTS)
+        assert _tv(emp_one, one.exact) <= band
+        assert _tv(emp_reg, reg.exact) <= band
+        # two independent samples of the same law: within the two bands together
+        assert _tv(emp_one, emp_reg) <= 2 * band
+
+
+def test_gapip_circuits_cost_what_ccq_counts():
+    import ccq
+    from ccq.protocols import _gapip_quantum as q
+
+    rng = np.random.default_rng(2)
+    g, h = _unit(rng, 4), _unit(rng, 4)
+    P = 4
+    assert ic.projective_circuit(g, h).cost == ccq.gapip("projective", 0.3, budget=1).cost(P)
+    assert ic.gapip_swap_circuit(g, h).cost == ccq.gapip("swap", 0.3, budget=1).cost(P)
+    for m in (1, 2, 3):
+        one = ic.ae_one_qubit_circuit(g, h, m)
+        proto = ccq.gapip("ae", 0.3, budget=2**m, control="one_qubit", repetitions=1)
+        assert one.cost == proto.cost(P)
+    # MLAE: every power of the schedule, shots_per_power shots each, run in parallel
+    assert q.mlae_schedule(3) == MLAE_SCHEDULE
+    shots = 5
+    proto = ccq.gapip("mlae", 0.3, budget=3, shots_per_power=shots).cost(P)
+    runs = [ic.mlae_circuit(g, h, m).cost for m in MLAE_SCHEDULE]
+    assert shots * sum(c.qubits for c in runs) == proto.qubits
+    assert max(c.rounds for c in runs) == proto.rounds
+    text = ic.to_qasm3(ic.mlae_circuit(g, h, 2))
+    assert text.count("transmit_bob_to_alice bob_msg") == 3
+    assert text.count("transmit_alice_to_bob bob_msg") == 2
+
+
+def test_ghz_key_copy_costs_what_the_key_protocol_counts():
+    import jax
+
+    from ccq.protocols.ghz_key import ghz_key_sum
+
+    copies, N, d = 600, 3, 3
+    f = ghz_key_sum(d, N, copies, n_test=200, q_tol=0.0, eps=1e-3, eps_cor=1e-3)
+    out = f(jax.random.key(0), np.zeros((N, 1), np.int64))
+    assert out.cost.qubits == copies * ic.ghz_key_circuit(N, d, "z").cost.qubits
+
+
+@pytest.mark.parametrize("basis", ["z", "fourier"])
+def test_aer_noise_on_ghz_key_shares_matches_ccq_noisy_law(basis):
+    from ccq.protocols import _ghz_copies
+
+    exported = ic.ghz_key_circuit(2, 3, basis, noise=0.3)
+    table = _ghz_copies.structured_table(2, 3, basis, False, "none", 0.3)
+    b = ic.qudit_bits(3)
+    for idx in np.ndindex(*table.shape):   # the structured sampler's law is the circuit's
+        key = sum(m << (i * b) for i, m in enumerate(idx))
+        assert exported.exact[key] == pytest.approx(table[idx], abs=1e-9)
+    emp = _empirical(exported, ic.run_on_aer(exported.circuit, SHOTS, seed=8))
+    assert _tv(emp, exported.exact) <= tv_tolerance(len(exported.exact), SHOTS)
+    # the noise is visible: the ideal copy's law is far from this one
+    ideal = ic.ghz_key_circuit(2, 3, basis).exact
+    assert _tv(ideal, exported.exact) > 2 * tv_tolerance(len(ideal), SHOTS)
+
+
+def test_intercept_resend_shows_in_z_tests_not_in_key_sums():
+    z = ic.ghz_key_circuit(3, 3, "z", attack="intercept_resend").exact
+    f = ic.ghz_key_circuit(3, 3, "fourier", attack="intercept_resend").exact
+    b = ic.qudit_bits(3)
+
+    def symbols(k):
+        return [(k >> (i * b)) & (2**b - 1) for i in range(3)]
+
+    unequal = sum(p for k, p in z.items() if len(set(symbols(k))) > 1)
+    nonzero = sum(p for k, p in f.items() if sum(symbols(k)) % 3)
+    assert unequal == pytest.approx(2 / 3) and nonzero == pytest.approx(0.0, abs=1e-12)
+
+
+def test_new_builders_reject_bad_input():
+    with pytest.raises(ValueError, match="control_bits"):
+        ic.ae_one_qubit_circuit([1.0, 0.0], [0.0, 1.0], 7)
+    with pytest.raises(ValueError, match="power"):
+        ic.mlae_circuit([1.0, 0.0], [0.0, 1.0], -1)
+    with pytest.raises(ValueError, match="same length"):
+        ic.projective_circuit([1.0, 0.0], [0.0, 0.0, 1.0])
+    with pytest.raises(ValueError, match="prime"):
+        ic.ghz_key_circuit(3, 4, "z")
+    with pytest.raises(ValueError, match="basis"):
+        ic.ghz_key_circuit(3, 3, "x")
+    with pytest.raises(ValueError, match="d = 3"):
+        ic.ghz_sum_circuit([1, 3], 3)

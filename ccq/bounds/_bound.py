@@ -36,7 +36,7 @@ KINDS = ("exact", "upper", "lower", "sufficient")
 
 #: what a bound is about; ``value`` for anything else (a rate, an overlap, a threshold)
 QUANTITIES = ("qubits", "bits", "ebits", "rounds", "error", "probability", "shots", "queries",
-              "copies", "repetitions", "ratio", "fidelity", "value")
+              "copies", "repetitions", "ratio", "fidelity", "seconds", "value")
 
 #: ranges fixed by the naming contract, used when a bound does not give its own range
 NAMED_RANGES: dict[str, sp.Set] = {

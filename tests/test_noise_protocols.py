@@ -1,0 +1,124 @@
+"""Common noise (ccq.noise.Noise) in the superdense, GHZ sum, GHZ key and distributed-model
+protocols: exact laws == density-matrix simulation == trajectory averages; costs count resends."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from ccq.noise import Noise, expected_messages_with_restarts, expected_sends
+from ccq.protocols import _ghz_copies, _noise_laws, ghz, ghz_key, ghz_key_plan, qmodel
+from ccq.protocols import superdense as sd
+from ccq.sim import CNOT, I2, X, Z, apply_unitary_dm, bell_state, density_matrix, rx
+
+NOISES = [
+    Noise(depolarizing=0.2),
+    Noise(dephasing=0.15),
+    Noise(amplitude_damping=0.3),
+    Noise(memory=0.1),
+    Noise(depolarizing=0.1, dephasing=0.05, amplitude_damping=0.2, memory=0.03),
+]
+
+
+# ---------------------------------------------------------------- superdense
+
+
+@pytest.mark.parametrize("noise", NOISES)
+@pytest.mark.parametrize("fidelity,depol", [(1.0, 0.0), (0.85, 0.1)])
+def test_superdense_law_equals_density_simulation(noise, fidelity, depol):
+    sim = sd.superdense_channel(fidelity, depol, noise)
+    law = sd.channel_closed_form(fidelity, depol, noise)
+    np.testing.assert_allclose(sim, law, atol=2e-6)
+
+
+def test_superdense_law_is_not_the_werner_law():
+    # amplitude damping and dephasing give non-symmetric errors: a formula for F_eff alone fails
+    q = sd.symbol_error_distribution(1.0, noise=Noise(dephasing=0.1))
+    assert q[1] == 0 and q[3] == 0 and abs(q[2] - 0.1) < 1e-12
+    q = sd.symbol_error_distribution(1.0, noise=Noise(amplitude_damping=0.5))
+    assert q[1] == q[3] and q[2] < q[1]
+
+
+@pytest.mark.parametrize("noise", [NOISES[2], NOISES[4]])
+def test_superdense_trajectories_match_density(noise):
+    draws = 20_000
+    traj = sd.superdense_trajectory_channel(jax.random.key(3), 0.9, 0.0, noise, draws)
+    exact = sd.superdense_channel(0.9, 0.0, noise)
+    # each entry is a mean of `draws` indicators: 6 sigma of a Bernoulli mean
+    assert np.abs(traj - exact).max() < 6 * math.sqrt(0.25 / draws)
+
+
+def test_superdense_sampled_errors_follow_the_law():
+    noise = Noise(dephasing=0.2, amplitude_damping=0.3)
+    n = 200_000
+    sent = jnp.zeros(n, jnp.uint8)
+    got = np.asarray(sd.transmit_symbols(jax.random.key(1), sent, 1.0, 0.0, noise))
+    freq = np.bincount(got, minlength=4) / n
+    law = sd.symbol_error_distribution(1.0, noise=noise)
+    assert np.abs(freq - law).max() < 6 * math.sqrt(0.25 / n)
+
+
+def test_superdense_legacy_parameters_unchanged():
+    # the Werner / depolarizing path draws exactly what it drew before noise= existed
+    s = jnp.arange(4, dtype=jnp.uint8).repeat(100)
+    a = sd.transmit_symbols(jax.random.key(2), s, 0.8, 0.1)
+    b = sd.transmit_symbols(jax.random.key(2), s, 0.8, 0.1, Noise())
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+    # the legacy depolarizing argument and Noise(depolarizing) are the same channel
+    np.testing.assert_allclose(sd.channel_closed_form(0.9, 0.2),
+                               sd.channel_closed_form(0.9, 0.0, Noise(depolarizing=0.2)),
+                               atol=1e-12)
+
+
+def test_superdense_erasure_costs_resends():
+    out = sd.superdense(noise=Noise(erasure=0.2))(jax.random.key(0), jnp.ones(8, jnp.int32))
+    assert out.answer.tolist() == [1] * 8          # heralded: resent until it arrives
+    assert out.cost.qubits == pytest.approx(4 * expected_sends(0.2, 1))
+    assert out.cost.ebits == out.cost.qubits
+    # E[max of 4 geometrics] by simulation of the resend process
+    rng = np.random.default_rng(0)
+    rounds = rng.geometric(0.8, size=(200_000, 4)).max(axis=1)
+    assert abs(rounds.mean() - out.cost.rounds) < 6 * rounds.std() / math.sqrt(len(rounds))
+    assert sd.bits_per_qubit(noise=Noise(erasure=0.25)) == pytest.approx(1.5)
+
+
+def test_superdense_rejects_bad_noise():
+    with pytest.raises(TypeError, match="Noise"):
+        sd.superdense(noise=0.1)
+    with pytest.raises(ValueError, match="erasure"):
+        sd.superdense(noise=Noise(erasure=1.0))
+
+
+def _pair(q):
+    paulis = [I2, X, Z, Z @ X]
+    bell = np.asarray(density_matrix(bell_state()))
+    return sum(qi * np.kron(p, np.eye(2)) @ bell @ np.kron(p, np.eye(2)).conj().T
+               for qi, p in zip(q, paulis, strict=True))
+
+
+@pytest.mark.parametrize("law", [_noise_laws.werner_law(0.8), [0.7, 0.1, 0.15, 0.05],
+                                 [0.6, 0.0, 0.4, 0.0]])
+def test_dejmps_equals_four_qubit_circuit(law):
+    rho = jnp.asarray(np.kron(_pair(law), _pair(law)))        # qubits a1 b1 a2 b2
+    for q, ang in [(0, np.pi / 2), (2, np.pi / 2), (1, -np.pi / 2), (3, -np.pi / 2)]:
+        rho = apply_unitary_dm(rho, rx(ang), [q])
+    rho = apply_unitary_dm(apply_unitary_dm(rho, CNOT, [0, 2]), CNOT, [1, 3])
+    r = np.asarray(rho).reshape([2] * 8)
+    keep = (r[:, :, 0, 0, :, :, 0, 0] + r[:, :, 1, 1, :, :, 1, 1]).reshape(4, 4)
+    ok = np.trace(keep).real
+    keep = keep / ok
+    paulis = [I2, X, Z, Z @ X]
+    bell = np.asarray(density_matrix(bell_state()))
+    got = [np.real(np.trace(np.kron(p, np.eye(2)) @ bell @ np.kron(p, np.eye(2)).conj().T
+                            @ keep)) for p in paulis]
+    want, want_ok = _noise_laws.dejmps(law)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+    assert abs(ok - want_ok) < 1e-5
+
+
+def test_purification_raises_fidelity_at_an_ebit_cost():
+    r0 = _noise_laws.purify(_noise_laws.werner_law(0.75), 0)
+    r3 = _noise_laws.purify(_noise_laws.werner_law(0.75), 3)
+    assert r0["ebits_per_pair"] == 1 and r3["law"][0] > 0.95 and r3["ebits_per_pair"] > 8

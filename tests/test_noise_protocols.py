@@ -122,3 +122,63 @@ def test_purification_raises_fidelity_at_an_ebit_cost():
     r0 = _noise_laws.purify(_noise_laws.werner_law(0.75), 0)
     r3 = _noise_laws.purify(_noise_laws.werner_law(0.75), 3)
     assert r0["ebits_per_pair"] == 1 and r3["law"][0] > 0.95 and r3["ebits_per_pair"] > 8
+
+
+# ---------------------------------------------------------------- GHZ secure sum
+
+GHZ_NOISES = [Noise(depolarizing=0.2), Noise(dephasing=0.3), Noise(memory=0.1),
+              Noise(depolarizing=0.1, dephasing=0.2, memory=0.05)]
+
+
+@pytest.mark.parametrize("noise", GHZ_NOISES)
+@pytest.mark.parametrize("x,d", [([1, 0, 1], 2), ([1, 2], 3), ([3, 1], 4)])
+def test_ghz_sum_law_equals_density_simulation(noise, x, d):
+    exact = ghz.announcement_distribution(x, d, noise)
+    dens = ghz.statevector_distribution(x, d, noise)
+    np.testing.assert_allclose(dens, exact, atol=1e-10)
+    assert abs(exact.sum() - 1) < 1e-12
+
+
+def test_ghz_sum_noise_at_d2_is_the_qubit_channel():
+    # at d = 2 the qudit channels are the qubit ones: dephasing(p) on one of two shares of
+    # (|00> + |11>)/sqrt 2 flips the X-parity w.p. p; depolarizing(p) w.p. p/2
+    law = _noise_laws.ghz_sum_error_law(Noise(dephasing=0.1), 2, 2, stored_rounds=0)
+    np.testing.assert_allclose(law, [1 - (2 * 0.1 * 0.9), 2 * 0.1 * 0.9])
+    law = _noise_laws.ghz_sum_error_law(Noise(depolarizing=0.2), 1 + 1, 2, stored_rounds=0)
+    q = 0.2 / 2
+    np.testing.assert_allclose(law, [(1 - q) ** 2 + q**2, 2 * q * (1 - q)])
+
+
+@pytest.mark.parametrize("method", ["structured", "statevector"])
+def test_ghz_sum_samples_follow_the_exact_law(method):
+    noise = Noise(depolarizing=0.15, dephasing=0.1)
+    d, n, p = 3, 3, 60_000
+    x = jnp.asarray(np.tile([[1], [2], [2]], (1, p)), jnp.int32)
+    m, total = ghz._announce(jax.random.key(0), x, d, method, noise)
+    err = (np.asarray(total) - 5) % d
+    freq = np.bincount(err, minlength=d) / p
+    law = _noise_laws.ghz_sum_error_law(noise, n, d)
+    assert np.abs(freq - law).max() < 6 * math.sqrt(0.25 / p)
+    # the joint announcements: histogram of the first coordinate's table against the exact one
+    joint = np.zeros((d,) * n)
+    np.add.at(joint, tuple(np.asarray(m)), 1.0 / p)
+    exact = ghz.announcement_distribution([1, 2, 2], d, noise)
+    assert 0.5 * np.abs(joint - exact).sum() < 0.02
+
+
+def test_ghz_sum_noise_costs_and_rejections():
+    f = ghz.ghz_sum(4, noise=Noise(erasure=0.1))
+    out = f(jax.random.key(0), jnp.array([1, 2, 3]))
+    assert int(out.answer) == 2                                   # heralded: no error
+    assert out.cost.ebits == pytest.approx(2 * 2 * expected_sends(0.1, 3 * 2))
+    assert ghz.distribution_qubits(3, 4, Noise(erasure=0.1)) == pytest.approx(
+        6 * expected_sends(0.1, 6))
+    with pytest.raises(ValueError, match="amplitude_damping"):
+        ghz.ghz_sum(4, noise=Noise(amplitude_damping=0.1))
+    with pytest.raises(TypeError, match="Noise"):
+        ghz.ghz_sum_vector(2, 3, noise=0.1)
+    # the noiseless default is bit-for-bit the old sampler
+    x = jnp.array([[3, 0, 1], [3, 2, 0], [1, 3, 3]])
+    a = ghz.ghz_sum_vector(2, 3)(jax.random.key(1), x)
+    b = ghz.ghz_sum_vector(2, 3, noise=Noise())(jax.random.key(1), x)
+    assert np.array_equal(a.info["announcements"], b.info["announcements"])

@@ -50,6 +50,18 @@ def _depolarise(rho, d: int, n: int, noise: float):
     return rho
 
 
+def pauli_channel(rho, d: int, n: int, table):
+    """Every share suffers ``X^a Z^b`` with probability ``table[a, b]`` (density path)."""
+    table = np.asarray(table, float)
+    for axis in range(n):
+        acc = table[0, 0] * rho
+        for a, b in itertools.product(range(d), repeat=2):
+            if (a, b) != (0, 0) and table[a, b]:
+                acc = acc + table[a, b] * _qudit.apply_one_dm(rho, _pauli(d, a, b), axis)
+        rho = acc
+    return rho
+
+
 def branch_density(n: int, d: int, attacked: bool, attack: str) -> np.ndarray:
     """The parties' density tensor for one copy in the honest or the attacked branch."""
     ghz = _qudit.density(_qudit.ghz_state(n, d))

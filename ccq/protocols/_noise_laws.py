@@ -55,6 +55,7 @@ __all__ = [
     "dejmps",
     "purify",
     "expected_rounds_with_resends",
+    "sample_paulis",
 ]
 
 
@@ -305,3 +306,40 @@ def expected_rounds_with_resends(loss: float, messages: int) -> float:
         r += 1
         if term < 1e-16 and r > 1:
             return total
+
+
+def sample_paulis(key, components, d: int, shape):
+    """Draw each share's Pauli ``(a, b)`` (int32 arrays of ``shape``) from ``components``.
+
+    Each component fires independently with its probability and adds its own uniformly drawn
+    ``(a, b)``; the exponents add mod d (Paulis compose up to a phase).
+
+    Examples:
+        >>> import jax
+        >>> a, b = sample_paulis(jax.random.key(0), [("z", 1.0)], 5, (1000,))
+        >>> int(a.max()), int(b.min()) >= 1
+        (0, True)
+    """
+    import jax
+    import jax.numpy as jnp
+
+    a = jnp.zeros(shape, jnp.int32)
+    b = jnp.zeros(shape, jnp.int32)
+    for sub, (kind, p) in zip(jax.random.split(key, max(1, len(components))), components,
+                              strict=False):
+        k_hit, k_a0, k_a, k_b, k_b1 = jax.random.split(sub, 5)
+        hit = jax.random.bernoulli(k_hit, p, shape)
+        if kind == "full":
+            da = jax.random.randint(k_a, shape, 0, d, dtype=jnp.int32)
+            db = jax.random.randint(k_b, shape, 0, d, dtype=jnp.int32)
+        elif kind == "nonid":   # a = 0 w.p. 1/(d + 1) (then b != 0), else a != 0 and b any
+            a_zero = jax.random.bernoulli(k_a0, 1 / (d + 1), shape)
+            da = jnp.where(a_zero, 0, jax.random.randint(k_a, shape, 1, d, dtype=jnp.int32))
+            db = jnp.where(a_zero, jax.random.randint(k_b1, shape, 1, d, dtype=jnp.int32),
+                           jax.random.randint(k_b, shape, 0, d, dtype=jnp.int32))
+        else:
+            da = jnp.zeros(shape, jnp.int32)
+            db = jax.random.randint(k_b, shape, 1, d, dtype=jnp.int32)
+        a = jnp.where(hit, (a + da) % d, a)
+        b = jnp.where(hit, (b + db) % d, b)
+    return a, b

@@ -182,3 +182,67 @@ def test_ghz_sum_noise_costs_and_rejections():
     a = ghz.ghz_sum_vector(2, 3)(jax.random.key(1), x)
     b = ghz.ghz_sum_vector(2, 3, noise=Noise())(jax.random.key(1), x)
     assert np.array_equal(a.info["announcements"], b.info["announcements"])
+
+
+# ---------------------------------------------------------------- GHZ key
+
+
+@pytest.mark.parametrize("noise", [Noise(depolarizing=0.2), Noise(dephasing=0.25, memory=0.05),
+                                   Noise(depolarizing=0.1, dephasing=0.1)])
+@pytest.mark.parametrize("basis", ["z", "fourier"])
+@pytest.mark.parametrize("attacked,attack", [(False, "none"), (True, "intercept_resend")])
+def test_ghz_key_copies_density_equals_structured(noise, basis, attacked, attack):
+    comps = tuple(_noise_laws.ghz_components(noise))
+    for n, d in [(2, 3), (3, 2)]:
+        dens = _ghz_copies.statevector_table(n, d, basis, attacked, attack, comps)
+        struct = _ghz_copies.structured_table(n, d, basis, attacked, attack, comps)
+        np.testing.assert_allclose(dens, struct, atol=1e-10)
+
+
+@pytest.mark.parametrize("noise", [Noise(depolarizing=0.2), Noise(dephasing=0.3),
+                                   Noise(depolarizing=0.1, memory=0.1), 0.15])
+def test_ghz_key_error_rates_equal_the_exact_tables(noise):
+    for n, d in [(3, 2), (2, 3), (2, 5)]:
+        legacy, comps = ghz_key._components(noise, d)
+        arg = comps if comps is not None else legacy
+        z = _ghz_copies.structured_table(n, d, "z", False, "none", arg)
+        f = _ghz_copies.structured_table(n, d, "fourier", False, "none", arg)
+        idx = np.indices((d,) * n)
+        q_z = 1 - z[np.all(idx == idx[:1], axis=0)].sum()
+        q_x = 1 - f[idx.sum(axis=0) % d == 0].sum()
+        np.testing.assert_allclose(ghz_key.error_rates(noise, n, d), [q_z, q_x], atol=1e-12)
+
+
+def test_ghz_key_noise_object_maps_onto_the_legacy_scalar():
+    # qudit depolarising p is the legacy scalar p (d^2 - 1) / d^2: same exact tables
+    d, n, p = 3, 2, 0.2
+    comps = tuple(_noise_laws.ghz_components(Noise(depolarizing=p)))
+    for basis in ("z", "fourier"):
+        np.testing.assert_allclose(
+            _ghz_copies.structured_table(n, d, basis, False, "none", comps),
+            _ghz_copies.structured_table(n, d, basis, False, "none", p * (d * d - 1) / d**2),
+            atol=1e-12)
+
+
+def test_ghz_key_runs_with_noise_and_counts_redistributions():
+    gen = ghz_key.ghz_key_generate(2, 3, 20_000, n_test=4000, q_tol=0.1, eps=1e-3,
+                                   eps_cor=1e-3)
+    noise = Noise(depolarizing=0.02)
+    out = gen(jax.random.key(0), noise=noise)
+    q_z, _ = ghz_key.error_rates(noise, 3, 2)
+    assert abs(out["q_test"] - q_z) < 6 * math.sqrt(q_z / 4000)
+    assert out["accepted"] and not np.any(out["keys"].sum(axis=0) % 2)
+    f = ghz_key.ghz_key_sum(2, 3, 20_000, n_test=4000, q_tol=0.1, eps=1e-3, eps_cor=1e-3)
+    res = f(jax.random.key(0), jnp.ones((3, 4), jnp.int32), noise=Noise(erasure=0.1))
+    assert res.cost.qubits == pytest.approx(20_000 * 3 * expected_sends(0.1, 3))
+    with pytest.raises(ValueError, match="amplitude_damping"):
+        gen(jax.random.key(0), noise=Noise(amplitude_damping=0.1))
+
+
+def test_ghz_key_plan_takes_noise():
+    legacy = ghz_key_plan.plan(2, 3, 2**12, eps=1e-6, noise=0.0075)
+    common = ghz_key_plan.plan(2, 3, 2**12, eps=1e-6, noise=Noise(depolarizing=0.01))
+    assert legacy["copies"] == common["copies"]
+    lossy = ghz_key_plan.plan(2, 3, 2**12, eps=1e-6, noise=Noise(erasure=0.05))
+    clean = ghz_key_plan.plan(2, 3, 2**12, eps=1e-6)
+    assert lossy["qubits"] == pytest.approx(clean["qubits"] * expected_sends(0.05, 3))

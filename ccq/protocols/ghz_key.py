@@ -341,7 +341,8 @@ def ghz_key_sum(d: int, n_parties: int, copies: int, *, n_test: int, q_tol: floa
     Returns:
         ``fn(key, x, noise=0.0, attack="none", strength=0.0) -> Outcome`` for int x of shape
         (N, P), values in [0, d); ``noise`` a float or a :class:`ccq.noise.Noise`.
-        ``answer``: the sums mod d (shape (P,)), or -1 everywhere if the key protocol aborted or its net key is shorter than P. ``info``: ``accepted``,
+        ``answer``: the sums mod d (shape (P,)), or -1 everywhere if the key protocol aborted
+        or its net key is shorter than P. ``info``: ``accepted``,
         ``reason``, ``announcements`` (the padded inputs), ``copies``, and the key run's
         numbers. ``cost``: ``qubits`` = GHZ shares distributed (``copies N ceil(log2 d)``, times
         the expected redistributions under heralded erasure),

@@ -246,3 +246,71 @@ def test_ghz_key_plan_takes_noise():
     lossy = ghz_key_plan.plan(2, 3, 2**12, eps=1e-6, noise=Noise(erasure=0.05))
     clean = ghz_key_plan.plan(2, 3, 2**12, eps=1e-6)
     assert lossy["qubits"] == pytest.approx(clean["qubits"] * expected_sends(0.05, 3))
+
+
+# ---------------------------------------------------------------- distributed quantum model
+
+
+def _branch_sum(model, params, x, kraus):
+    """Sum over every Kraus branch of every qubit of every message (pure states, exact)."""
+    from ccq.sim import apply_gate
+    n = model.n_qubits
+    states = [(1.0, qmodel._encode(model, x))]
+    here = qmodel.ALICE
+    owners = [o for o, _, _ in qmodel.forward_ops(model, params, x)] + [qmodel.ALICE]
+    fns = [f for _, _, f in qmodel.forward_ops(model, params, x)] + [None]
+    for owner, fn in zip(owners, fns, strict=True):
+        if owner != here:                       # a message: branch on every qubit
+            for q in range(n):
+                new = []
+                for w, s in states:
+                    for k in kraus:
+                        t = apply_gate(s, jnp.asarray(k, s.dtype), [q])
+                        nrm = float(jnp.vdot(t, t).real)
+                        if nrm > 1e-15:
+                            new.append((w * nrm, t / math.sqrt(nrm)))
+                states = new
+            here = owner
+        if fn is not None:
+            states = [(w, fn(s)) for w, s in states]
+    return sum(w * float(jnp.vdot(s, qmodel._apply_observable(s, model.observable)).real)
+               for w, s in states)
+
+
+@pytest.mark.parametrize("noise", [Noise(dephasing=0.2), Noise(amplitude_damping=0.3),
+                                   Noise(depolarizing=0.3)])
+def test_qmodel_density_path_equals_branch_enumeration(noise):
+    model = qmodel.DistributedModel(2, 1)
+    params = qmodel.init_params(jax.random.key(0), model)
+    x = jnp.array([0.3, -1.0, 2.0, 0.5])
+    dens = float(qmodel.noisy_expectation(model, params, x, noise))
+    exact = _branch_sum(model, params, x, noise.transmission_kraus()[0])
+    assert abs(dens - exact) < 1e-5
+    assert abs(dens - float(qmodel.expectation(model, params, x))) > 1e-3   # noise matters
+
+
+def test_qmodel_trajectories_match_density():
+    model = qmodel.DistributedModel(3, 2)
+    params = qmodel.init_params(jax.random.key(1), model)
+    x = jnp.arange(1.0, 9.0)
+    noise = Noise(depolarizing=0.05, dephasing=0.05, amplitude_damping=0.05, memory=0.02)
+    dens = float(qmodel.noisy_expectation(model, params, x, noise))
+    draws = 4000
+    traj = float(qmodel.noisy_expectation_trajectories(jax.random.key(2), model, params, x,
+                                                       noise, draws))
+    assert abs(traj - dens) < 6 / math.sqrt(draws)          # each draw lies in [-1, 1]
+
+
+def test_qmodel_inference_with_noise_and_restarts():
+    model = qmodel.DistributedModel(2, 2)
+    params = qmodel.init_params(jax.random.key(0), model)
+    x = jnp.array([1.0, 2.0, 3.0, 4.0])
+    noise = Noise(depolarizing=0.1, erasure=0.05)
+    out = qmodel.inference(model, 200_000, noise)(jax.random.key(3), params, x)
+    assert abs(float(out.answer) - float(out.info["noisy"])) < 6 / math.sqrt(200_000)
+    msgs = expected_messages_with_restarts(0.05, 2, 4)
+    assert out.cost.qubits == pytest.approx(200_000 * 2 * msgs)
+    assert out.cost.rounds == pytest.approx(msgs)
+    with pytest.raises(ValueError, match="n_qubits"):
+        qmodel.noisy_expectation(qmodel.DistributedModel(9, 1), None, jnp.ones(4),
+                                 Noise(dephasing=0.1))

@@ -314,3 +314,29 @@ def test_qmodel_inference_with_noise_and_restarts():
     with pytest.raises(ValueError, match="n_qubits"):
         qmodel.noisy_expectation(qmodel.DistributedModel(9, 1), None, jnp.ones(4),
                                  Noise(dephasing=0.1))
+
+
+# ---------------------------------------------------------------- ring superdense link
+
+
+def test_ring_superdense_link_with_common_noise():
+    from ccq.collectives import ring_allreduce, superdense_link
+    noise = Noise(dephasing=0.05, amplitude_damping=0.1)
+    link = superdense_link(bits=8, noise=noise)
+    assert link.noisy and not superdense_link(bits=8, noise=Noise()).noisy
+
+    def one(v, k):
+        out = ring_allreduce(v, "w", link, key=k, return_outcome=True)
+        return out.info["symbol_errors"][0]
+
+    n, length = 2, 4000
+    x = jax.random.normal(jax.random.key(1), (n, length))
+    errors = jax.jit(jax.vmap(one, in_axes=(0, None), axis_name="w"))(x, jax.random.key(2))
+    received = 2 * (n - 1) * (length // n) * 4
+    band = math.sqrt(math.log(2 / 1e-9) / (2 * received))
+    want = 1 - sd.symbol_error_distribution(1.0, noise=noise)[0]
+    assert np.abs(np.asarray(errors) / received - want).max() < band
+    lossy = superdense_link(bits=8, noise=Noise(erasure=0.2)).cost(4, 100)
+    clean = superdense_link(bits=8).cost(4, 100)
+    assert lossy.per_link.qubits == pytest.approx(clean.per_link.qubits / 0.8)
+    assert lossy.per_link.rounds > clean.per_link.rounds

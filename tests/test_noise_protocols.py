@@ -340,3 +340,24 @@ def test_ring_superdense_link_with_common_noise():
     clean = superdense_link(bits=8).cost(4, 100)
     assert lossy.per_link.qubits == pytest.approx(clean.per_link.qubits / 0.8)
     assert lossy.per_link.rounds > clean.per_link.rounds
+
+
+# ---------------------------------------------------------------- the thresholds are edges
+
+
+def test_experiment_thresholds_are_edges():
+    from experiments import noise_superdense_ghz as exp
+    r = exp.run(None, exp.Config("superdense", "amplitude_damping", 0.0, find_threshold=True))
+    p = r["p_star_law"]
+    assert abs(p - r["p_star_sim"]) < 1e-6
+    assert sd.bits_per_qubit(noise=Noise(amplitude_damping=p * 0.999)) > 1
+    assert sd.bits_per_qubit(noise=Noise(amplitude_damping=min(1, p * 1.001))) < 1
+    k = exp.run(None, exp.Config("ghz_key", "depolarizing", n_parties=3, log2_P=20))
+    plan = lambda q: ghz_key_plan.plan(2, 3, 2**20, eps=exp.EPS,  # noqa: E731
+                                       noise=Noise(depolarizing=q))["copies"]
+    assert math.isfinite(plan(k["p_star_finite"])) and not math.isfinite(
+        plan(k["p_star_finite"] * 1.01))
+    assert k["p_star_finite"] < k["p_star_asymptotic"]
+    s = exp.run(None, exp.Config("ghz_sum", "dephasing", n_parties=8, log2_P=20))
+    law = lambda q: _noise_laws.ghz_sum_error_law(Noise(dephasing=q), 8, int(s["d"]))[0]  # noqa: E731
+    assert law(s["p_star"]) ** 2**20 >= 0.95 > law(s["p_star"] * 1.01) ** 2**20

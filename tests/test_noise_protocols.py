@@ -361,3 +361,18 @@ def test_experiment_thresholds_are_edges():
     s = exp.run(None, exp.Config("ghz_sum", "dephasing", n_parties=8, log2_P=20))
     law = lambda q: _noise_laws.ghz_sum_error_law(Noise(dephasing=q), 8, int(s["d"]))[0]  # noqa: E731
     assert law(s["p_star"]) ** 2**20 >= 0.95 > law(s["p_star"] * 1.01) ** 2**20
+
+
+def test_ghz_key_statevector_path_takes_noise():
+    noise = Noise(depolarizing=0.1, dephasing=0.05)
+    basis = jnp.asarray(np.arange(40_000) % 2 == 0)
+    attacked = jnp.zeros(40_000, bool)
+    comps = tuple(_noise_laws.ghz_components(noise))
+    q_z, q_x = ghz_key.error_rates(noise, 3, 2)
+    for method in ("statevector", "structured"):
+        out = np.asarray(_ghz_copies.sample(jax.random.key(5), 3, 2, basis, attacked, "none",
+                                            comps, method))
+        z, f = out[~np.asarray(basis)], out[np.asarray(basis)]
+        band = 6 * math.sqrt(0.25 / 20_000)
+        assert abs(np.mean(np.any(z != z[:, :1], axis=1)) - q_z) < band
+        assert abs(np.mean(f.sum(axis=1) % 2 != 0) - q_x) < band

@@ -18,7 +18,8 @@ Links (what a chunk is turned into before ``ppermute`` and back after it):
   (:mod:`ccq.protocols.superdense`); each received symbol is the sent one XOR an error symbol
   drawn from the Werner channel of fidelity F. At F = 1 no randomness is drawn and the result is
   bit-identical to ``classical_link(bits=b)``. ``noise=`` (a :class:`ccq.noise.Noise`) adds the
-  common per-qubit channels and memory: the error symbols are then drawn from the exact law of
+  common per-qubit channels and memory (each pair waits one round): the error symbols are then
+  drawn from the exact law of
   :func:`ccq.protocols.superdense.symbol_error_distribution`, and heralded erasure resends the
   lost symbols on fresh pairs (the cost counts the expected resends and rounds per step).
 

@@ -17,7 +17,11 @@ Links (what a chunk is turned into before ``ppermute`` and back after it):
   ``(b1, b2)`` -> symbol ``2 b1 + b2``, one qubit per symbol over a pre-shared Bell pair
   (:mod:`ccq.protocols.superdense`); each received symbol is the sent one XOR an error symbol
   drawn from the Werner channel of fidelity F. At F = 1 no randomness is drawn and the result is
-  bit-identical to ``classical_link(bits=b)``.
+  bit-identical to ``classical_link(bits=b)``. ``noise=`` (a :class:`ccq.noise.Noise`) adds the
+  common per-qubit channels and memory (each pair waits one round): the error symbols are then
+  drawn from the exact law of
+  :func:`ccq.protocols.superdense.symbol_error_distribution`, and heralded erasure resends the
+  lost symbols on fresh pairs (the cost counts the expected resends and rounds per step).
 
 Fixed point (both quantised links): ``M`` = max |x| over all workers (a ring max of one float32
 per worker, ``N - 1`` extra ppermute steps and ``32 (N - 1)`` classical bits per link, reported
@@ -53,7 +57,15 @@ import jax
 import jax.numpy as jnp
 
 from .._core import Cost, Outcome, check_in_interval, check_int, check_key
-from ..protocols.superdense import _effective_fidelity, effective_fidelity, error_symbols
+from ..noise import Noise, expected_sends
+from ..protocols import _noise_laws
+from ..protocols.superdense import (
+    _effective_fidelity,
+    effective_fidelity,
+    error_symbols,
+    error_symbols_from_law,
+    symbol_error_distribution,
+)
 from ._cost import CODES, RingCost, ring_cost
 
 __all__ = ["Link", "classical_link", "superdense_link", "ring_allreduce"]
@@ -72,11 +84,17 @@ class Link:
     depolarizing: float = 0.0
     code: str = "none"
     scale: float | None = None
+    noise: Noise | None = None
+
+    @property
+    def _common_noisy(self) -> bool:
+        return self.noise is not None and symbol_error_distribution(
+            self.fidelity, self.depolarizing, self.noise)[0] < 1.0
 
     @property
     def noisy(self) -> bool:
-        return (self.kind == "superdense"
-                and _effective_fidelity(self.fidelity, self.depolarizing) < 1.0)
+        return self.kind == "superdense" and (
+            _effective_fidelity(self.fidelity, self.depolarizing) < 1.0 or self._common_noisy)
 
     def levels(self, n_workers: int) -> int:
         """Q, the fixed-point levels per sign: the sum of N words fits in b bits."""
@@ -99,6 +117,14 @@ class Link:
         b = self.bits if self.bits is not None else dtype_bits
         chunk_entries = math.ceil(length / n)
         base = ring_cost(n, n * chunk_entries * b, self.kind, code=self.code, bits_per_entry=b)
+        e = self.noise.erasure if self.noise is not None else 0.0
+        if e and base.steps:    # lost symbols are resent on fresh pairs until they arrive
+            f = expected_sends(e, 1)
+            sym = base.per_step.qubits
+            step = Cost(qubits=sym * f, ebits=sym * f,
+                        rounds=_noise_laws.expected_rounds_with_resends(e, sym))
+            base = RingCost(step.repeat_sequential(base.steps), step, base.steps,
+                            base.ebit_distribution_qubits * f)
         side = Cost()
         if self.bits is not None and n > 1:
             # the scale exchange, or with a given scale a 1-bit "some input is not finite" vote
@@ -122,12 +148,17 @@ def classical_link(bits: int | None = None, scale: float | None = None) -> Link:
 
 
 def superdense_link(fidelity: float = 1.0, bits: int = 16, code: str = "none",
-                    depolarizing: float = 0.0, scale: float | None = None) -> Link:
+                    depolarizing: float = 0.0, scale: float | None = None,
+                    noise: Noise | None = None) -> Link:
     """A superdense link over Werner pairs of ``fidelity`` carrying b-bit fixed-point words.
+
+    ``noise``: common per-qubit channels, memory and heralded erasure (module docstring).
 
     Examples:
         >>> superdense_link(0.99, bits=8, code="parity").cost(4, 100).per_link
         Cost(qubits=750, bits=0, ebits=750, rounds=6)
+        >>> superdense_link(bits=8, noise=Noise(erasure=0.5)).cost(2, 2).per_link.qubits
+        16.0
     """
     check_in_interval(fidelity, "fidelity", 0, 1, closed="both")
     check_in_interval(depolarizing, "depolarizing", 0, 1, closed="both")
@@ -139,7 +170,10 @@ def superdense_link(fidelity: float = 1.0, bits: int = 16, code: str = "none",
         raise ValueError(f"code must be one of {CODES}, got {code!r}")
     if scale is not None:
         check_in_interval(scale, "scale", 0, math.inf)
-    return Link("superdense", bits, float(fidelity), float(depolarizing), code, scale)
+    noise = None if noise is None or _noise_laws.as_noise(noise).ideal else noise
+    if noise is not None and noise.erasure == 1:
+        raise ValueError("noise.erasure must be < 1 (every qubit is lost), got 1.0")
+    return Link("superdense", bits, float(fidelity), float(depolarizing), code, scale, noise)
 
 
 def _as_link(link) -> Link:
@@ -212,8 +246,13 @@ def _make_send(link: Link, axis_name, n: int, idx, key, c: int):
         # every symbol this worker will receive, all 2(N-1) steps, in one draw: the error
         # symbols do not depend on the data, so drawing them up front changes nothing
         k = jax.random.fold_in(key, (idx - 1) % n)
-        f = effective_fidelity(link.fidelity, link.depolarizing)
-        errors = error_symbols(k, (2 * (n - 1), *_wire_shape(link, c)), f)
+        shape = (2 * (n - 1), *_wire_shape(link, c))
+        if link._common_noisy:
+            law = symbol_error_distribution(link.fidelity, link.depolarizing, link.noise)
+            errors = error_symbols_from_law(k, shape, law)
+        else:
+            f = effective_fidelity(link.fidelity, link.depolarizing)
+            errors = error_symbols(k, shape, f)
 
     def send(chunk, t):
         """Send ``chunk`` (int32 words or raw entries) one hop; return (received, stats)."""

@@ -15,7 +15,9 @@ honest GHZ_d, or, with probability ``strength``, attacked (the branch is known t
 
 Afterwards every share independently suffers, with probability ``noise``, a uniformly random
 non-identity Pauli ``X^a Z^b`` (``X^a`` shifts Z outcomes by a; ``Z^b`` shifts Fourier outcomes
-by b). Two samplers with the same distribution (``tests/test_ghz_key.py`` compares the exact
+by b). ``noise`` may instead be a tuple of Pauli components (:mod:`._noise_laws`, from a
+:class:`ccq.noise.Noise`): the shares then suffer their composed Pauli channel. Two samplers
+with the same distribution (``tests/test_ghz_key.py`` compares the exact
 tables): ``"statevector"`` builds the density matrix with :mod:`._qudit` (noise as a channel)
 and samples its diagonal in the measured basis; ``"structured"`` draws the outcomes directly.
 """
@@ -28,7 +30,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _qudit
+from . import _noise_laws, _qudit
 
 ATTACKS = ("none", "eavesdropper", "intercept_resend", "intercept_resend_z")
 BASES = ("z", "fourier")
@@ -46,6 +48,18 @@ def _depolarise(rho, d: int, n: int, noise: float):
         for a, b in itertools.product(range(d), repeat=2):
             if (a, b) != (0, 0):
                 acc = acc + noise / (d * d - 1) * _qudit.apply_one_dm(rho, _pauli(d, a, b), axis)
+        rho = acc
+    return rho
+
+
+def pauli_channel(rho, d: int, n: int, table):
+    """Every share suffers ``X^a Z^b`` with probability ``table[a, b]`` (density path)."""
+    table = np.asarray(table, float)
+    for axis in range(n):
+        acc = table[0, 0] * rho
+        for a, b in itertools.product(range(d), repeat=2):
+            if (a, b) != (0, 0) and table[a, b]:
+                acc = acc + table[a, b] * _qudit.apply_one_dm(rho, _pauli(d, a, b), axis)
         rho = acc
     return rho
 
@@ -70,7 +84,11 @@ def branch_density(n: int, d: int, attacked: bool, attack: str) -> np.ndarray:
 def statevector_table(n: int, d: int, basis: str, attacked: bool, attack: str,
                       noise: float) -> np.ndarray:
     """Exact outcome distribution, shape ``(d,)*N``, from the density matrix (the circuit)."""
-    rho = _depolarise(branch_density(n, d, attacked, attack), d, n, noise)
+    rho = branch_density(n, d, attacked, attack)
+    if isinstance(noise, tuple):
+        rho = pauli_channel(rho, d, n, _noise_laws.ghz_pauli_table(noise, d))
+    else:
+        rho = _depolarise(rho, d, n, noise)
     if basis == "fourier":
         rho = _qudit.fourier_dm(rho, range(n))
     return np.clip(_qudit.diag_probabilities(rho), 0.0, None)
@@ -118,8 +136,11 @@ def structured_table(n: int, d: int, basis: str, attacked: bool, attack: str,
     noise / (d^2 - 1), per share) and every value of the uniform coins, in one batch.
     """
     paulis = np.array([(a, b) for a in range(d) for b in range(d)])      # index 0: identity
-    w_one = np.full(d * d, noise / (d * d - 1))
-    w_one[0] = 1 - noise
+    if isinstance(noise, tuple):
+        w_one = _noise_laws.ghz_pauli_table(noise, d).reshape(-1)
+    else:
+        w_one = np.full(d * d, noise / (d * d - 1))
+        w_one[0] = 1 - noise
     pat = np.array(list(itertools.product(range(d * d), repeat=n)))       # (d^2n, n)
     coins = np.array(list(itertools.product(range(d), repeat=n + 1)))      # (d^(n+1), n+1)
     w = np.prod(w_one[pat], axis=1)[:, None] / d ** (n + 1)
@@ -153,6 +174,12 @@ def sample(key, n: int, d: int, basis, attacked, attack: str, noise: float, meth
     k_u, k_free, k_hit, k_pauli = jax.random.split(key, 4)
     u = jax.random.randint(k_u, (copies,), 0, d, dtype=jnp.int32)
     free = jax.random.randint(k_free, (copies, n), 0, d, dtype=jnp.int32)
+    if isinstance(noise, tuple):
+        a, b = _noise_laws.sample_paulis(k_pauli, noise, d, (copies, n))
+        hit = jnp.ones((copies, n), bool)
+        z = _structured_outcomes(u, free, a, b, hit, attacked, attack, "z", d)
+        f = _structured_outcomes(u, free, a, b, hit, attacked, attack, "fourier", d)
+        return jnp.where(basis[:, None], f, z)
     hit = jax.random.bernoulli(k_hit, noise, (copies, n))
     # (a, b) uniform over the d^2 - 1 non-identity pairs: a = 0 w.p. 1/(d + 1), then b != 0
     k_a0, k_a, k_b = jax.random.split(k_pauli, 3)

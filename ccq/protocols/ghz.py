@@ -20,6 +20,18 @@ as the N-1 d-dimensional Bell pairs that make it by teleportation from one party
 ``bits = N ceil(log2 d)`` (the announcements), ``rounds = 1``. Distribution of the state
 (``N ceil(log2 d)`` qubits from a source) is offline and reported by
 :func:`distribution_qubits`; verification doubles the copies (:mod:`.ghz_verify`).
+
+Noise (``noise=`` a :class:`ccq.noise.Noise`): each share is one d-level carrier; in transit it
+suffers the qudit depolarising channel ``(1 - p) rho + p I/d`` and dephasing (a uniformly random
+non-identity ``Z^b`` w.p. p), and in memory the same dephasing for the one round it waits (at
+d = 2 exactly the qubit channels). ``X^a`` leaves the Fourier outcomes' distribution unchanged
+and ``Z^b`` shifts an outcome by ``b``, so the announcements are uniform subject to ``sum m = S
++ e`` with the exact error law of :func:`ccq.protocols._noise_laws.ghz_sum_error_law`
+(:func:`announcement_distribution`). ``method="statevector"`` samples trajectories (a Pauli per
+share per copy, ``vmap`` over copies); :func:`statevector_distribution` is the density matrix;
+tests compare the three. Heralded loss of a share during distribution discards the copy and
+redistributes it: :func:`ghz_cost` multiplies the ebits (and :func:`distribution_qubits` the
+qubits) by the expected distributions ``1 / (1 - erasure)^(N ceil(log2 d))``.
 """
 
 from __future__ import annotations
@@ -32,7 +44,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._core import Cost, Outcome, check_int, check_key, is_concrete
-from . import _qudit
+from ..noise import Noise, expected_sends
+from . import _ghz_copies, _noise_laws, _qudit
 
 __all__ = [
     "ghz_sum",
@@ -94,35 +107,55 @@ def _sum_mod(v, d: int):
     return v[0]
 
 
-def ghz_cost(n_parties: int, d: int, coordinates: int = 1) -> Cost:
+def _redistributions(n: int, d: int, noise) -> float:
+    """Expected distributions of one copy when each of its qubits is lost w.p. erasure."""
+    e = _noise_laws.as_noise(noise).erasure
+    if e == 1:
+        raise ValueError("noise.erasure must be < 1 (no copy would ever arrive), got 1.0")
+    return 1 if e == 0 else expected_sends(e, n * math.ceil(math.log2(d)))
+
+
+def ghz_cost(n_parties: int, d: int, coordinates: int = 1, noise: Noise | None = None) -> Cost:
     """Cost of ``coordinates`` unverified GHZ secure sums (one GHZ_d copy each), in parallel.
+
+    With heralded erasure in ``noise`` a copy with a lost share is redistributed: the ebits
+    are multiplied by the expected number of distributions.
 
     Examples:
         >>> ghz_cost(4, 8)
         Cost(qubits=0, bits=12, ebits=9.0, rounds=1)
+        >>> ghz_cost(2, 2, noise=Noise(erasure=0.5)).ebits
+        4.0
     """
     n = check_int(n_parties, "n_parties", minimum=2)
     d = _check_d(d)
     coordinates = check_int(coordinates, "coordinates", minimum=1)
-    one = Cost(qubits=0, bits=n * math.ceil(math.log2(d)), ebits=(n - 1) * math.log2(d),
-               rounds=1)
+    one = Cost(qubits=0, bits=n * math.ceil(math.log2(d)),
+               ebits=(n - 1) * math.log2(d) * _redistributions(n, d, noise), rounds=1)
     return coordinates * one
 
 
-def distribution_qubits(n_parties: int, d: int) -> int:
-    """Qubits a source sends to hand every party its GHZ_d share (offline, per copy)."""
-    return check_int(n_parties, "n_parties", minimum=2) * math.ceil(math.log2(_check_d(d)))
+def distribution_qubits(n_parties: int, d: int, noise: Noise | None = None):
+    """Qubits a source sends to hand every party its GHZ_d share (offline, per copy; with
+    erasure, the expected qubits including redistributions)."""
+    n, d = check_int(n_parties, "n_parties", minimum=2), _check_d(d)
+    base = n * math.ceil(math.log2(d))
+    r = _redistributions(n, d, noise)
+    return base if r == 1 else base * r
 
 
 # ---------------------------------------------------------------- exact distributions
 
 
-def announcement_distribution(x, d: int) -> np.ndarray:
+def announcement_distribution(x, d: int, noise: Noise | None = None) -> np.ndarray:
     """Exact distribution of the announcements: ``d^-(N-1)`` on ``sum m = sum x (mod d)``.
+
+    With ``noise``: ``d^-(N-1) law[(sum m - sum x) mod d]``, ``law`` the exact error law.
 
     Args:
         x: int array of shape (N,), values in [0, d).
         d: qudit dimension.
+        noise: common noise on the shares (see the module docstring).
 
     Returns:
         float64 array of shape ``(d,) * N``.
@@ -136,11 +169,16 @@ def announcement_distribution(x, d: int) -> np.ndarray:
     _check_values(x, "x", d, 1)
     n = len(x)
     grids = np.indices((d,) * n).sum(axis=0) % d
+    if noise is not None and not _noise_laws.as_noise(noise).ideal:
+        law = _noise_laws.ghz_sum_error_law(noise, n, d)
+        return float(d) ** (1 - n) * law[(grids - int(np.sum(x))) % d]
     return np.where(grids == int(np.sum(x)) % d, float(d) ** (1 - n), 0.0)
 
 
-def statevector_distribution(x, d: int) -> np.ndarray:
+def statevector_distribution(x, d: int, noise: Noise | None = None) -> np.ndarray:
     """The same distribution from the qudit circuit (numpy complex128): GHZ, phases, Fourier.
+
+    With ``noise`` the shares' Pauli channel acts on the density matrix (``d**N <= 2**8``).
 
     Examples:
         >>> import numpy as np
@@ -154,6 +192,13 @@ def statevector_distribution(x, d: int) -> np.ndarray:
     _check_method("statevector", d, n)
     psi = _qudit.ghz_state(n, d)
     psi = _qudit.apply_phases(psi, [_qudit.clock(d, int(xi)) for xi in x])
+    if noise is not None and not _noise_laws.as_noise(noise).ideal:
+        if d**n > _ghz_copies.STATEVECTOR_MAX_DIM:
+            raise ValueError(f"the noisy density path needs d**N <= "
+                             f"{_ghz_copies.STATEVECTOR_MAX_DIM}, got d={d}, N={n}")
+        table = _noise_laws.ghz_pauli_table(_noise_laws.ghz_components(noise), d)
+        rho = _ghz_copies.pauli_channel(_qudit.density(psi), d, n, table)
+        return np.clip(_qudit.diag_probabilities(_qudit.fourier_dm(rho, range(n))), 0, None)
     return np.abs(_qudit.fourier_amplitudes(psi, range(n))) ** 2
 
 
@@ -212,10 +257,18 @@ def coalition_state(x, d: int, coalition) -> np.ndarray:
 # ---------------------------------------------------------------- samplers
 
 
-def _statevector_sample(key, x, d: int):
+def _statevector_sample(key, x, d: int, components=()):
     n = x.shape[0]
     psi = _qudit.ghz_state(n, d, xp=jnp)
     psi = _qudit.apply_phases(psi, jnp.stack([_qudit.clock(d, xi, xp=jnp) for xi in x]))
+    if components:        # one trajectory: a Pauli X^a Z^b drawn for every share
+        key, k_noise = jax.random.split(key)
+        a, b = _noise_laws.sample_paulis(k_noise, components, d, (n,))
+        eye = jnp.eye(d, dtype=psi.dtype)
+        for i in range(n):
+            pauli = _qudit.clock(d, b[i], xp=jnp)[:, None].astype(psi.dtype) * jnp.roll(
+                eye, a[i], axis=0)
+            psi = _qudit.apply_one(psi, pauli, i)
     probs = jnp.abs(_qudit.fourier_amplitudes(psi, range(n))).reshape(-1) ** 2
     idx = jax.random.categorical(key, jnp.log(probs))
     return jnp.stack(jnp.unravel_index(idx, (d,) * n)).astype(jnp.int32)
@@ -233,9 +286,9 @@ def _structured_sample(key, x, d: int):
     return _close(free, x, d)
 
 
-def _statevector_columns(key, x, d: int):
+def _statevector_columns(key, x, d: int, components=()):
     keys = jax.random.split(key, x.shape[1])
-    return jax.vmap(lambda k, col: _statevector_sample(k, col, d), in_axes=(0, 1),
+    return jax.vmap(lambda k, col: _statevector_sample(k, col, d, components), in_axes=(0, 1),
                     out_axes=1)(keys, x)
 
 
@@ -245,31 +298,51 @@ def _run_structured(key, x, d):
     return m, _sum_mod(m, d)
 
 
-@functools.partial(jax.jit, static_argnums=2)
-def _run_statevector(key, x, d: int):
-    m = _statevector_columns(key, x, d)
+@jax.jit
+def _run_structured_noisy(key, x, d, law0):
+    """Free announcements uniform; the last closes ``S + e``, ``e = 0`` w.p. ``law0``, else
+    uniform on the non-zero residues (the exact error law)."""
+    k_free, k_u, k_e = jax.random.split(key, 3)
+    free = jax.random.randint(k_free, (x.shape[0] - 1,) + x.shape[1:], 0, d, dtype=jnp.int32)
+    ok = jax.random.uniform(k_u, x.shape[1:]) < law0
+    e = jnp.where(ok, 0, jax.random.randint(k_e, x.shape[1:], 1, d, dtype=jnp.int32))
+    last = (_sum_mod(x.astype(jnp.int32), d) + e - _sum_mod(free, d)) % d
+    m = jnp.concatenate([free, last[None]], axis=0)
     return m, _sum_mod(m, d)
 
 
-def _announce(key, x, d: int, method: str):
+@functools.partial(jax.jit, static_argnums=(2, 3))
+def _run_statevector(key, x, d: int, components=()):
+    m = _statevector_columns(key, x, d, components)
+    return m, _sum_mod(m, d)
+
+
+def _announce(key, x, d: int, method: str, noise: Noise | None = None):
     """Announcements and their sum mod d for x of shape (N, P): one GHZ copy per coordinate."""
+    noisy = noise is not None and not noise.ideal
     if method == "structured":
+        if noisy:
+            law0 = _noise_laws.ghz_sum_error_law(noise, x.shape[0], d)[0]
+            return _run_structured_noisy(key, x, jnp.int32(d), jnp.float32(law0))
         return _run_structured(key, x, jnp.int32(d))
-    return _run_statevector(key, x, d)
+    comps = tuple(_noise_laws.ghz_components(noise)) if noisy else ()
+    return _run_statevector(key, x, d, comps)
 
 
-def ghz_sum(d: int, *, method: str = "structured"):
+def ghz_sum(d: int, *, method: str = "structured", noise: Noise | None = None):
     """Secure sum mod d of one value per party over one shared GHZ_d state.
 
     Args:
         d: qudit dimension (2 <= d <= 2**30).
         method: ``"structured"`` (exact sampler, any N) or ``"statevector"`` (the circuit,
-            ``d**N <= 2**16``).
+            ``d**N <= 2**16``; with noise, one trajectory per copy).
+        noise: common noise on the shares (module docstring); the answer is then wrong with
+            probability ``(1 - 1/d)(1 - lambda^N)``.
 
     Returns:
         ``fn(key, x) -> Outcome`` for an int array ``x`` of shape (N,), ``0 <= x_i < d``:
         ``answer = sum(x) mod d`` (computed from the announcements), ``info["announcements"]``
-        the N public announcements, ``cost = ghz_cost(N, d)``.
+        the N public announcements, ``cost = ghz_cost(N, d, noise=noise)``.
 
     Raises:
         ValueError: ``d < 2``, an unknown method, x of the wrong shape or dtype, values outside
@@ -286,14 +359,18 @@ def ghz_sum(d: int, *, method: str = "structured"):
     d = _check_d(d)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    noise = _noise_laws.as_noise(noise)
+    _noise_laws.ghz_components(noise)            # rejects amplitude damping early
+    _redistributions(2, d, noise)
 
     def fn(key, x) -> Outcome:
         check_key(key)
         _check_values(x, "x", d, 1)
         x = jnp.asarray(x)
         _check_method(method, d, x.shape[0])
-        m, total = _announce(key, x[:, None], d, method)
-        return Outcome(total[0], ghz_cost(x.shape[0], d), {"announcements": m[:, 0]})
+        m, total = _announce(key, x[:, None], d, method, noise)
+        return Outcome(total[0], ghz_cost(x.shape[0], d, noise=noise),
+                       {"announcements": m[:, 0]})
 
     return fn
 
@@ -313,7 +390,8 @@ def aggregation_dimension(b: int, n_parties: int) -> int:
     return d
 
 
-def ghz_sum_vector(b: int, n_parties: int, *, method: str = "structured"):
+def ghz_sum_vector(b: int, n_parties: int, *, method: str = "structured",
+                   noise: Noise | None = None):
     """Coordinate-wise GHZ secure sum of N b-bit quantised vectors, one GHZ copy per coordinate.
 
     The dimension is ``d = aggregation_dimension(b, N)``, the smallest power of two above the
@@ -324,6 +402,7 @@ def ghz_sum_vector(b: int, n_parties: int, *, method: str = "structured"):
         b: bits per quantised entry (values in ``[0, 2^b)``).
         n_parties: N.
         method: as in :func:`ghz_sum`.
+        noise: as in :func:`ghz_sum` (each coordinate's sum independently wrong).
 
     Returns:
         ``fn(key, x) -> Outcome`` for int ``x`` of shape (N, P): ``answer`` the exact integer
@@ -340,6 +419,9 @@ def ghz_sum_vector(b: int, n_parties: int, *, method: str = "structured"):
     d = aggregation_dimension(b, n)
     _check_method(method, d, n)
     top = 2**b
+    noise = _noise_laws.as_noise(noise)
+    _noise_laws.ghz_components(noise)
+    _redistributions(n, d, noise)
 
     def fn(key, x) -> Outcome:
         check_key(key)
@@ -347,7 +429,7 @@ def ghz_sum_vector(b: int, n_parties: int, *, method: str = "structured"):
             raise ValueError(f"x must have shape (N={n}, P), got shape {np.shape(x)}")
         _check_values(x, "x", top, 2)
         x = jnp.asarray(x)
-        m, total = _announce(key, x, d, method)
-        return Outcome(total, ghz_cost(n, d, x.shape[1]), {"announcements": m})
+        m, total = _announce(key, x, d, method, noise)
+        return Outcome(total, ghz_cost(n, d, x.shape[1], noise), {"announcements": m})
 
     return fn

@@ -26,6 +26,14 @@ Resources: GHZ copies (``copies * N * ceil(log2 d)`` qubits from the source), pu
 net key is ``l`` minus that), and the authentication key of the public channel (Wegman-Carter,
 :func:`authentication_key_bits`), also pre-shared.
 
+Noise: the run's ``noise`` is either the legacy scalar (each share suffers a uniformly random
+non-identity qudit Pauli ``X^a Z^b`` w.p. ``noise``) or a :class:`ccq.noise.Noise` (each share
+one d-level carrier: qudit depolarising ``(1 - p) rho + p I/d``, which is the legacy scalar
+``p (d^2 - 1)/d^2``; dephasing and memory for the round the share waits, a random non-identity
+``Z^b``; the qubit channels at d = 2; amplitude damping is rejected). Heralded loss of a share
+redistributes the copy: the qubits in the cost are the expected ones. :func:`error_rates` gives
+the exact test and key error rates of a noise, and ``ghz_key_plan.plan`` takes either form.
+
 Simulation paths: ``method="statevector"`` (the density matrix per copy, small N and d) and
 ``method="structured"`` (outcomes drawn directly, any N); same per-copy distribution (tested
 exactly), and the same classical post-processing.
@@ -41,10 +49,12 @@ import numpy as np
 from scipy import signal
 
 from .._core import Cost, Outcome, check_in_interval, check_int, check_key
-from . import _ghz_copies
+from ..noise import Noise, expected_sends
+from . import _ghz_copies, _noise_laws
 
 __all__ = ["ghz_key_generate", "ghz_key_sum", "key_length", "toeplitz_hash",
-           "toeplitz_matrix", "authentication_key_bits", "is_prime", "ATTACKS"]
+           "toeplitz_matrix", "authentication_key_bits", "is_prime", "error_rates",
+           "ATTACKS"]
 
 ATTACKS = _ghz_copies.ATTACKS
 METHODS = ("structured", "statevector")
@@ -60,6 +70,34 @@ def is_prime(d: int) -> bool:
         (True, True, False)
     """
     return d >= 2 and all(d % q for q in range(2, math.isqrt(d) + 1))
+
+
+def _components(noise, d: int):
+    """(legacy scalar, Pauli components): a float keeps the legacy sampler, a Noise maps on."""
+    if isinstance(noise, Noise):
+        return None, tuple(_noise_laws.ghz_components(noise))
+    return check_in_interval(noise, "noise", 0.0, 1.0, closed="both"), None
+
+
+def error_rates(noise, n_parties: int, d: int) -> tuple[float, float]:
+    """Exact ``(Q_Z, Q_X)``: the Z-test error rate (outcomes not all equal) and the key error
+    rate (Fourier outcomes not summing to 0) of honest copies under ``noise`` (a float: the
+    legacy scalar; or a :class:`ccq.noise.Noise`).
+
+    Examples:
+        >>> q = error_rates(Noise(depolarizing=0.04), 3, 2)
+        >>> [round(v, 6) for v in q] == [round(v, 6) for v in error_rates(0.03, 3, 2)]
+        True
+    """
+    n_parties = check_int(n_parties, "n_parties", minimum=2)
+    d = check_int(d, "d", minimum=2)
+    legacy, comps = _components(noise, d)
+    comps = comps if comps is not None else (("nonid", legacy),) if legacy else ()
+    alpha, lam = _noise_laws.ghz_alpha(comps, d), _noise_laws.ghz_lambda(comps, d)
+    a0, a1 = 1 / d + (1 - 1 / d) * alpha, (1 - alpha) / d
+    q_z = 1 - a0**n_parties - (d - 1) * a1**n_parties
+    q_x = (1 - 1 / d) * (1 - lam**n_parties)
+    return float(max(q_z, 0.0)), float(max(q_x, 0.0))
 
 
 def _check_d(d) -> int:
@@ -206,7 +244,8 @@ def ghz_key_generate(d: int, n_parties: int, copies: int, *, n_test: int, q_tol:
     """Generate zero-sum secret keys from GHZ_d copies (steps 1-6 of the module docstring).
 
     Returns:
-        ``fn(key, noise=0.0, attack="none", strength=0.0) -> dict`` with ``accepted`` (bool),
+        ``fn(key, noise=0.0, attack="none", strength=0.0) -> dict`` (``noise`` a float or a
+        :class:`ccq.noise.Noise`, see the module docstring) with ``accepted`` (bool),
         ``reason``, ``keys`` (int64, shape (N, l); empty when aborted), ``key_symbols`` l,
         ``net_symbols`` (l minus the pre-shared symbols the padded checks consumed),
         ``q_test``, ``revealed`` (EC symbols), ``raw`` (the raw keys before correction, (n, N)),
@@ -240,9 +279,11 @@ def ghz_key_generate(d: int, n_parties: int, copies: int, *, n_test: int, q_tol:
     lg = math.log2(d)
     sym_bits = math.ceil(lg)
 
-    def fn(key, noise: float = 0.0, attack: str = "none", strength: float = 0.0) -> dict:
+    def fn(key, noise: float | Noise = 0.0, attack: str = "none",
+           strength: float = 0.0) -> dict:
         check_key(key)
-        noise_ = check_in_interval(noise, "noise", 0.0, 1.0, closed="both")
+        legacy, comps = _components(noise, d)
+        noise_ = comps if comps is not None else legacy
         strength_ = check_in_interval(strength, "strength", 0.0, 1.0, closed="both")
         if attack not in ATTACKS:
             raise ValueError(f"attack must be one of {ATTACKS}, got {attack!r}")
@@ -299,10 +340,12 @@ def ghz_key_sum(d: int, n_parties: int, copies: int, *, n_test: int, q_tol: floa
 
     Returns:
         ``fn(key, x, noise=0.0, attack="none", strength=0.0) -> Outcome`` for int x of shape
-        (N, P), values in [0, d). ``answer``: the sums mod d (shape (P,)), or -1 everywhere if
-        the key protocol aborted or its net key is shorter than P. ``info``: ``accepted``,
+        (N, P), values in [0, d); ``noise`` a float or a :class:`ccq.noise.Noise`.
+        ``answer``: the sums mod d (shape (P,)), or -1 everywhere if the key protocol aborted
+        or its net key is shorter than P. ``info``: ``accepted``,
         ``reason``, ``announcements`` (the padded inputs), ``copies``, and the key run's
-        numbers. ``cost``: ``qubits`` = GHZ shares distributed (``copies N ceil(log2 d)``),
+        numbers. ``cost``: ``qubits`` = GHZ shares distributed (``copies N ceil(log2 d)``, times
+        the expected redistributions under heralded erasure),
         ``bits`` = every public bit, ``rounds`` = 5 (tests, checks, seed, verification, data).
 
     Examples:
@@ -316,7 +359,8 @@ def ghz_key_sum(d: int, n_parties: int, copies: int, *, n_test: int, q_tol: floa
                            eps_cor=eps_cor, passes=passes, method=method)
     sym_bits = math.ceil(math.log2(d))
 
-    def fn(key, x, noise: float = 0.0, attack: str = "none", strength: float = 0.0) -> Outcome:
+    def fn(key, x, noise: float | Noise = 0.0, attack: str = "none",
+           strength: float = 0.0) -> Outcome:
         check_key(key)
         if np.ndim(x) != 2 or np.shape(x)[0] != n_parties or np.shape(x)[1] < 1:
             raise ValueError(f"x must have shape (N={n_parties}, P) with P >= 1, "
@@ -338,7 +382,13 @@ def ghz_key_sum(d: int, n_parties: int, copies: int, *, n_test: int, q_tol: floa
             announce = (xs.astype(np.int64) + run["keys"][:, :p]) % d
             answer = announce.sum(axis=0) % d
             bits += n_parties * p * sym_bits
-        cost = Cost(qubits=copies * n_parties * sym_bits, bits=bits, rounds=5)
+        qubits = copies * n_parties * sym_bits
+        e = noise.erasure if isinstance(noise, Noise) else 0.0
+        if e == 1:
+            raise ValueError("noise.erasure must be < 1 (no copy would ever arrive), got 1.0")
+        if e:      # a copy with a lost share is redistributed
+            qubits = qubits * expected_sends(e, n_parties * sym_bits)
+        cost = Cost(qubits=qubits, bits=bits, rounds=5)
         info = {k: run[k] for k in ("q_test", "key_symbols", "net_symbols", "leak_bits",
                                     "pad_symbols")}
         return Outcome(answer, cost, info | {"accepted": accepted, "reason": reason,

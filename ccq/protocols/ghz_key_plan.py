@@ -21,7 +21,8 @@ import math
 import numpy as np
 
 from .._core import check_in_interval, check_int
-from .ghz_key import _check_d, authentication_key_bits
+from ..noise import Noise, expected_sends
+from .ghz_key import _check_d, authentication_key_bits, error_rates
 
 __all__ = ["plan", "key_bits_numeric", "h_d"]
 
@@ -67,9 +68,13 @@ def _net(m, d, n_parties, eps, eps_cor, q_z, q_x, f_ec, margin):
 
 
 def plan(d: int, n_parties: int, coords: int, *, eps: float, eps_cor: float | None = None,
-         noise: float = 0.0, f_ec: float = 1.2, margin: float = 3.0,
+         noise: float | Noise = 0.0, f_ec: float = 1.2, margin: float = 3.0,
          max_copies: float = 1e15) -> dict:
     """The fewest GHZ copies whose certified net key pads ``coords`` coordinates.
+
+    ``noise`` is the key protocol's legacy scalar or a :class:`ccq.noise.Noise`
+    (:func:`ccq.protocols.ghz_key.error_rates` gives its exact error rates); with heralded
+    erasure the qubits count the expected redistributions.
 
     Returns:
         dict with ``copies`` (M; ``inf`` if no M up to ``max_copies`` works), ``tests`` (k),
@@ -89,9 +94,16 @@ def plan(d: int, n_parties: int, coords: int, *, eps: float, eps_cor: float | No
     coords = check_int(coords, "coords", minimum=1)
     eps = check_in_interval(eps, "eps", 0.0, 1.0)
     eps_cor = eps if eps_cor is None else check_in_interval(eps_cor, "eps_cor", 0.0, 1.0)
-    noise = check_in_interval(noise, "noise", 0.0, 1.0, closed="left")
-    q_z = float(gk.noise_q_z.numeric(p=noise, N=n_parties, d=d))
-    q_x = float(gk.noise_q_x.numeric(p=noise, N=n_parties, d=d))
+    resend = 1.0
+    if isinstance(noise, Noise):
+        q_z, q_x = error_rates(noise, n_parties, d)
+        if noise.erasure == 1:
+            raise ValueError("noise.erasure must be < 1 (no copy would ever arrive), got 1.0")
+        resend = expected_sends(noise.erasure, n_parties * math.ceil(math.log2(d)))
+    else:
+        noise = check_in_interval(noise, "noise", 0.0, 1.0, closed="left")
+        q_z = float(gk.noise_q_z.numeric(p=noise, N=n_parties, d=d))
+        q_x = float(gk.noise_q_x.numeric(p=noise, N=n_parties, d=d))
     args = (d, n_parties, eps, eps_cor, q_z, q_x, f_ec, margin)
     out = {"q_z": q_z, "q_x": q_x, "copies": math.inf, "tests": 0, "key_symbols": 0,
            "net_symbols": 0, "revealed": 0, "copies_per_coord": math.inf, "qubits": math.inf,
@@ -111,7 +123,7 @@ def plan(d: int, n_parties: int, coords: int, *, eps: float, eps_cor: float | No
     public = (k * n_parties * sym + m + revealed * n_parties * sym + (m - k + ell - 1) * sym
               + t * n_parties * sym + coords * n_parties * sym)
     out.update(copies=m, tests=k, key_symbols=ell, net_symbols=int(net), revealed=revealed,
-               copies_per_coord=m / coords, qubits=m * n_parties * sym, public_bits=public,
+               copies_per_coord=m / coords, qubits=m * n_parties * sym * resend, public_bits=public,
                pad_key_bits=(revealed + t) * n_parties * sym,
                auth_key_bits=authentication_key_bits(public, eps, ROUNDS))
     return out

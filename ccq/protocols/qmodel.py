@@ -29,6 +29,14 @@ Shots are sent in parallel (``shots * cost``: qubits multiply, rounds do not). E
 counted from the message log of the gate sequence the simulator actually runs
 (:func:`message_log`), and tests compare it with the closed forms in :mod:`ccq.bounds.qmodel`.
 
+Noise (:class:`ccq.noise.Noise`): every qubit of every message suffers the transmission
+channels, and the memory dephasing of the round it spends at the receiving party.
+:func:`noisy_expectation` is the exact density-matrix path (small ``n``),
+:func:`noisy_expectation_trajectories` averages pure-state trajectories drawn under ``vmap``
+(tests check they agree); :func:`inference` takes ``noise=`` and samples from the noisy output.
+A heralded loss destroys the register spread over ``2 L`` messages, so the shot restarts:
+:func:`inference_cost` counts ``expected_messages_with_restarts`` messages (and as many rounds).
+
 Gradients: :func:`mass_gradient_distribution` / :func:`mass_gradient` estimate **all** ``N``
 phases of one ``D(w_l)`` from the same copies (a Hadamard test whose register is measured in the
 computational basis: ``g_k = 2 (p(+i, k) - p(-i, k))``), so ``O(log(N / delta) / eps^2)`` copies
@@ -48,7 +56,22 @@ import numpy as np
 from jax.flatten_util import ravel_pytree
 
 from .._core import Cost, Outcome, check_finite, check_int, check_key, is_concrete
-from ..sim import CNOT, I2, X, Y, Z, amplitude_encode, apply_gate, ry, rz
+from ..noise import Noise, expected_messages_with_restarts
+from ..sim import (
+    CNOT,
+    I2,
+    X,
+    Y,
+    Z,
+    amplitude_encode,
+    apply_channel_trajectory,
+    apply_gate,
+    apply_kraus,
+    dephasing_kraus,
+    ry,
+    rz,
+)
+from . import _noise_laws
 
 __all__ = [
     "DistributedModel",
@@ -60,6 +83,8 @@ __all__ = [
     "outcome_probability",
     "inference",
     "inference_cost",
+    "noisy_expectation",
+    "noisy_expectation_trajectories",
     "mass_gradient_distribution",
     "mass_gradient",
     "mass_gradient_cost",
@@ -299,26 +324,150 @@ def outcome_probability(model: DistributedModel, params, x):
     return jnp.clip((1 + expectation(model, params, x)) / 2, 0.0, 1.0)
 
 
+# ---------------------------------------------------------------- noise
+
+NOISY_MAX_QUBITS = 8      # the density path holds 4^n amplitudes
+
+
+def _message_kraus(noise: Noise):
+    ops = list(noise.transmission_kraus())
+    if noise.memory:
+        ops.append(dephasing_kraus(noise.memory))
+    return ops
+
+
+def _segments(model, params, x):
+    """The forward ops cut at the messages: a list of op lists, a message after each."""
+    segs, cur, here = [], [], ALICE
+    for owner, _, fn in forward_ops(model, params, x):
+        if owner != here:
+            segs.append(cur)
+            cur, here = [], owner
+        cur.append(fn)
+    segs.append(cur)
+    return segs, here != ALICE       # the last segment is followed by a message iff not Alice
+
+
+def _check_noisy(model, noise):
+    noise = _noise_laws.as_noise(noise)
+    if model.n_qubits > NOISY_MAX_QUBITS:
+        raise ValueError(f"the noisy paths simulate 4^n density entries or many trajectories; "
+                         f"need n_qubits <= {NOISY_MAX_QUBITS}, got {model.n_qubits}")
+    return noise
+
+
+def noisy_expectation(model: DistributedModel, params, x, noise: Noise | None = None):
+    """``tr(O rho_out)`` with every message's qubits sent through ``noise`` (density path).
+
+    Examples:
+        >>> m = DistributedModel(2, 1)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> x = jnp.array([1.0, 2.0, 3.0, 4.0])
+        >>> bool(abs(noisy_expectation(m, p, x) - expectation(m, p, x)) < 1e-5)
+        True
+        >>> float(noisy_expectation(m, p, x, Noise(depolarizing=1.0)))   # fully mixed
+        0.0
+    """
+    _check_x(model, x)
+    noise = _check_noisy(model, noise)
+    n = model.n_qubits
+    kraus = _message_kraus(noise)
+    segs, last_message = _segments(model, params, x)
+    s0 = _encode(model, x)
+    rho = jnp.outer(s0, jnp.conj(s0))
+
+    def unitary(r, fns):
+        for fn in fns:      # U rho U^dagger, U applied to the columns, then to the rows
+            r = jax.vmap(fn, in_axes=1, out_axes=1)(r)
+            r = jnp.conj(jax.vmap(fn, in_axes=1, out_axes=1)(jnp.conj(r.T))).T
+        return r
+
+    def message(r):
+        for ops in kraus:
+            for q in range(n):
+                r = apply_kraus(r, ops, [q])
+        return r
+
+    for i, fns in enumerate(segs):
+        rho = unitary(rho, fns)
+        if i < len(segs) - 1 or last_message:
+            rho = message(rho)
+    obs = jax.vmap(lambda col: _apply_observable(col, model.observable), in_axes=1,
+                   out_axes=1)(rho)
+    return jnp.real(jnp.trace(obs))
+
+
+def noisy_expectation_trajectories(key, model: DistributedModel, params, x,
+                                   noise: Noise | None = None, draws: int = 1024):
+    """Mean of ``<psi| O |psi>`` over ``draws`` quantum trajectories (``vmap`` over keys): an
+    unbiased estimate of :func:`noisy_expectation`, within O(1/sqrt(draws)).
+
+    Examples:
+        >>> m = DistributedModel(2, 1)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> x = jnp.array([1.0, 2.0, 3.0, 4.0])
+        >>> t = noisy_expectation_trajectories(jax.random.key(1), m, p, x, draws=8)
+        >>> bool(abs(t - expectation(m, p, x)) < 1e-5)
+        True
+    """
+    check_key(key)
+    _check_x(model, x)
+    noise = _check_noisy(model, noise)
+    draws = check_int(draws, "draws", minimum=1)
+    n = model.n_qubits
+    kraus = _message_kraus(noise)
+    segs, last_message = _segments(model, params, x)
+    n_msgs = len(segs) - 1 + int(last_message)
+    s0 = _encode(model, x)
+
+    def one(k):
+        s = s0
+        keys = jax.random.split(k, max(1, n_msgs * n * max(1, len(kraus))))
+        j = 0
+        for i, fns in enumerate(segs):
+            for fn in fns:
+                s = fn(s)
+            if i < len(segs) - 1 or last_message:
+                for ops in kraus:
+                    for q in range(n):
+                        s = apply_channel_trajectory(keys[j], s, ops, q)
+                        j += 1
+        return jnp.vdot(s, _apply_observable(s, model.observable)).real
+
+    return jnp.mean(jax.vmap(one)(jax.random.split(key, draws)))
+
+
 # ---------------------------------------------------------------- inference
 
 
-def inference_cost(model: DistributedModel, shots: int = 1) -> Cost:
+def inference_cost(model: DistributedModel, shots: int = 1, noise: Noise | None = None) -> Cost:
     """``shots`` parallel shots of the forward pass, counted from :func:`message_log`.
+
+    With heralded erasure in ``noise`` a lost qubit destroys the register and the shot
+    restarts: expected messages (and rounds) ``expected_messages_with_restarts(e, n, 2 L)``.
 
     Examples:
         >>> inference_cost(DistributedModel(10, 3), shots=100)
         Cost(qubits=6000, bits=0, ebits=0, rounds=6)
+        >>> inference_cost(DistributedModel(1, 1), noise=Noise(erasure=0.5))
+        Cost(qubits=6.0, bits=0, ebits=0, rounds=6.0)
     """
     shots = check_int(shots, "shots", minimum=1)
-    msgs = message_log(_owners(model))
-    return shots * Cost(qubits=model.n_qubits * len(msgs), rounds=len(msgs))
+    msgs = len(message_log(_owners(model)))
+    e = _noise_laws.as_noise(noise).erasure
+    if e == 1:
+        raise ValueError("noise.erasure must be < 1 (no shot would ever finish), got 1.0")
+    if e:
+        msgs = expected_messages_with_restarts(e, model.n_qubits, msgs)
+    return shots * Cost(qubits=model.n_qubits * msgs, rounds=msgs)
 
 
-def inference(model: DistributedModel, shots: int):
+def inference(model: DistributedModel, shots: int, noise: Noise | None = None):
     """Factory of the shot-sampled inference protocol ``fn(key, params, x) -> Outcome``.
 
     The answer is the mean of ``shots`` measured ``+-1`` values of ``O`` (an unbiased estimate of
-    ``f(x)``); ``info["exact"]`` is ``f(x)``. Cost: ``2 L`` messages of ``n`` qubits per shot.
+    ``f(x)``, or with ``noise`` of the noisy output ``info["noisy"]``); ``info["exact"]`` is
+    ``f(x)``. Cost: ``2 L`` messages of ``n`` qubits per shot (:func:`inference_cost`).
 
     Examples:
         >>> m = DistributedModel(4, 2)
@@ -330,13 +479,21 @@ def inference(model: DistributedModel, shots: int):
         True
     """
     shots = check_int(shots, "shots", minimum=1)
-    cost = inference_cost(model, shots)
+    noise = _noise_laws.as_noise(noise)
+    cost = inference_cost(model, shots, noise)
+    noisy = not (noise.ideal or (noise.erasure and noise == Noise(erasure=noise.erasure)))
+    if noisy:
+        _check_noisy(model, noise)
 
     def fn(key, params, x):
         check_key(key)
         f = expectation(model, params, x)
-        plus = jax.random.binomial(key, shots, (1 + f) / 2)
-        return Outcome(2 * plus / shots - 1, cost, {"exact": f})
+        info = {"exact": f}
+        g = f
+        if noisy:
+            g = info["noisy"] = noisy_expectation(model, params, x, noise)
+        plus = jax.random.binomial(key, shots, jnp.clip((1 + g) / 2, 0.0, 1.0))
+        return Outcome(2 * plus / shots - 1, cost, info)
 
     return fn
 

@@ -14,6 +14,16 @@ Pauli channels, so the decoded symbol is ``s XOR e`` with an error symbol ``e`` 
 ``q_1 = q_2 = q_3 = (1 - F_eff)/3``, ``F_eff = F (1 - 3p/4) + (1 - F) p/4``.
 :func:`superdense_channel` computes the matrix from the density-matrix simulation of the
 circuit; :func:`channel_closed_form` is the formula; tests check they agree.
+
+Common noise (``noise=`` a :class:`ccq.noise.Noise`, every function below): the transmission
+channels act on the sent qubit, memory dephasing on each half for the round it waits, after the
+Werner and legacy ``depolarizing`` noise. The decoded symbol is still ``s XOR e`` with ``e``
+independent of ``s`` (amplitude damping included, see :mod:`._noise_laws`), now with a general
+law ``q`` (:func:`symbol_error_distribution`); :func:`superdense_channel` (density matrix) and
+:func:`superdense_trajectory_channel` (``vmap`` over noise draws) simulate the circuit.
+Heralded erasure of the sent qubit destroys the ebit too: the sender resends on a fresh pair,
+so the cost counts ``1 / (1 - erasure)`` qubits and ebits per symbol and the expected rounds
+until every symbol has arrived; :func:`bits_per_qubit` is the information per qubit sent.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from .._core import (
     check_values_in,
     is_concrete,
 )
+from ..noise import Noise, expected_sends
 from ..sim import (
     CNOT,
     I2,
@@ -45,9 +56,12 @@ from ..sim import (
     apply_kraus,
     apply_unitary_dm,
     bell_state,
+    dephasing_kraus,
     depolarizing_kraus,
+    trajectory_density,
     werner_state,
 )
+from . import _noise_laws
 
 __all__ = [
     "ENCODING",
@@ -55,12 +69,16 @@ __all__ = [
     "superdense_statevector",
     "superdense_density",
     "superdense_channel",
+    "superdense_trajectory_channel",
+    "bits_per_qubit",
+    "superdense_cost",
     "channel_closed_form",
     "effective_fidelity",
     "symbol_error_distribution",
     "mutual_information",
     "transmit_symbols",
     "error_symbols",
+    "error_symbols_from_law",
     "bits_to_symbols",
     "symbols_to_bits",
     "superdense",
@@ -116,25 +134,36 @@ def _effective_fidelity(f, p):
     return f * (1 - 3 * p / 4) + (1 - f) * p / 4
 
 
-def superdense_density(symbol: int, fidelity: float, depolarizing: float = 0.0):
+def superdense_density(symbol: int, fidelity: float, depolarizing: float = 0.0,
+                       noise: Noise | None = None):
     """Density matrix after decoding ``symbol`` sent over a Werner pair of fidelity F.
 
-    The depolarising channel (probability ``depolarizing``) acts on the sent qubit in transit.
+    The depolarising channel (probability ``depolarizing``) acts on the sent qubit in transit,
+    then ``noise``'s transmission channels; both halves dephase for the one round they wait.
     """
     check_in_interval(fidelity, "fidelity", 0, 1, closed="both")
     check_in_interval(depolarizing, "depolarizing", 0, 1, closed="both")
-    rho = apply_unitary_dm(werner_state(fidelity), encode_gate(symbol), [0])
+    noise = _noise_laws.as_noise(noise)
+    rho = werner_state(fidelity)
+    if noise.memory:
+        rho = apply_kraus(apply_kraus(rho, dephasing_kraus(noise.memory), [0]),
+                          dephasing_kraus(noise.memory), [1])
+    rho = apply_unitary_dm(rho, encode_gate(symbol), [0])
     if depolarizing > 0:
         rho = apply_kraus(rho, depolarizing_kraus(depolarizing), [0])
+    for kraus in noise.transmission_kraus():
+        rho = apply_kraus(rho, kraus, [0])
     return _decode_rho(rho)
 
 
-def superdense_channel(fidelity: float = 1.0, depolarizing: float = 0.0) -> np.ndarray:
+def superdense_channel(fidelity: float = 1.0, depolarizing: float = 0.0,
+                       noise: Noise | None = None) -> np.ndarray:
     """The 4x4 matrix ``P[sent, decoded]`` from the density-matrix simulation of the circuit.
 
     Args:
         fidelity: Werner fidelity F of the shared pair, in [0, 1].
         depolarizing: depolarising probability on the sent qubit, in [0, 1].
+        noise: common noise (transmission channels on the sent qubit, memory on both halves).
 
     Returns:
         float64 numpy array; row ``s`` is the distribution of the decoded symbol.
@@ -143,28 +172,112 @@ def superdense_channel(fidelity: float = 1.0, depolarizing: float = 0.0) -> np.n
         >>> superdense_channel(0.7).round(4).tolist()[0]
         [0.7, 0.1, 0.1, 0.1]
     """
-    rows = [np.real(np.diag(np.asarray(superdense_density(s, fidelity, depolarizing))))
+    rows = [np.real(np.diag(np.asarray(superdense_density(s, fidelity, depolarizing, noise))))
             for s in range(4)]
     m = np.clip(np.array(rows, dtype=np.float64), 0.0, None)
     return m / m.sum(axis=1, keepdims=True)
 
 
-def symbol_error_distribution(fidelity: float, depolarizing: float = 0.0) -> np.ndarray:
-    """``(q_0, q_1, q_2, q_3)``: the probability that the decoded symbol is ``sent XOR e``."""
-    f = effective_fidelity(fidelity, depolarizing)
-    return np.array([f, (1 - f) / 3, (1 - f) / 3, (1 - f) / 3])
+def _werner_kraus(f):
+    w = math.sqrt(max(0.0, (1 - f) / 3))
+    return [math.sqrt(f) * I2, w * X, w * Z, w * (Z @ X)]
 
 
-def channel_closed_form(fidelity: float, depolarizing: float = 0.0) -> np.ndarray:
-    """``P[s, s XOR e] = q_e`` with ``q_0 = F_eff``, ``q_{1,2,3} = (1 - F_eff)/3``.
+def superdense_trajectory_channel(key, fidelity: float = 1.0, depolarizing: float = 0.0,
+                                  noise: Noise | None = None, draws: int = 4096) -> np.ndarray:
+    """``P[sent, decoded]`` from ``draws`` quantum trajectories of the circuit per symbol.
+
+    The Werner pair is a Bell pair after a random Pauli on the sender's half (I w.p. F, X, Z,
+    ZX w.p. (1-F)/3 each), so every noise step is a Kraus set on a pure two-qubit state; the
+    draws run under ``vmap`` (:func:`ccq.sim.trajectory_density`). Each row deviates from
+    :func:`superdense_channel` by O(1/sqrt(draws)).
+
+    Examples:
+        >>> m = superdense_trajectory_channel(jax.random.key(0), 1.0, draws=16)
+        >>> m.round(6).tolist()[1]
+        [0.0, 1.0, 0.0, 0.0]
+    """
+    check_key(key)
+    f = check_in_interval(fidelity, "fidelity", 0, 1, closed="both")
+    p = check_in_interval(depolarizing, "depolarizing", 0, 1, closed="both")
+    noise = _noise_laws.as_noise(noise)
+    rows = []
+    for s, k in zip(range(4), jax.random.split(key, 4), strict=True):
+        steps = [(_werner_kraus(f), 0)]
+        if noise.memory:
+            steps += [(dephasing_kraus(noise.memory), 0), (dephasing_kraus(noise.memory), 1)]
+        steps.append(([encode_gate(s)], [0]))
+        if p:
+            steps.append((depolarizing_kraus(p), 0))
+        steps += [(kraus, 0) for kraus in noise.transmission_kraus()]
+        steps += [([CNOT], [0, 1]), ([H], [0])]
+        rho = trajectory_density(k, bell_state(), steps, draws)
+        rows.append(np.real(np.diag(np.asarray(rho))))
+    m = np.clip(np.array(rows, dtype=np.float64), 0.0, None)
+    return m / m.sum(axis=1, keepdims=True)
+
+
+def symbol_error_distribution(fidelity: float, depolarizing: float = 0.0,
+                              noise: Noise | None = None) -> np.ndarray:
+    """``(q_0, q_1, q_2, q_3)``: the probability that the decoded symbol is ``sent XOR e``.
+
+    Examples:
+        >>> symbol_error_distribution(1.0, noise=Noise(amplitude_damping=0.36)).tolist()
+        [0.81, 0.09, 0.01, 0.09]
+    """
+    if noise is None or _noise_laws.as_noise(noise).ideal:
+        f = effective_fidelity(fidelity, depolarizing)
+        return np.array([f, (1 - f) / 3, (1 - f) / 3, (1 - f) / 3])
+    check_in_interval(fidelity, "fidelity", 0, 1, closed="both")
+    check_in_interval(depolarizing, "depolarizing", 0, 1, closed="both")
+    return _noise_laws.superdense_error_law(noise, fidelity, depolarizing)
+
+
+def channel_closed_form(fidelity: float, depolarizing: float = 0.0,
+                        noise: Noise | None = None) -> np.ndarray:
+    """``P[s, s XOR e] = q_e`` (without ``noise``: ``q_0 = F_eff``, ``q_{1,2,3} = (1-F_eff)/3``).
 
     Examples:
         >>> np.allclose(channel_closed_form(0.9), superdense_channel(0.9), atol=1e-6)
         True
     """
-    q = symbol_error_distribution(fidelity, depolarizing)
+    q = symbol_error_distribution(fidelity, depolarizing, noise)
     s = np.arange(4)
     return q[s[:, None] ^ s[None, :]]
+
+
+def bits_per_qubit(fidelity: float = 1.0, depolarizing: float = 0.0,
+                   noise: Noise | None = None) -> float:
+    """Information per qubit sent: ``(1 - erasure) I(S; decoded)`` (a lost qubit carries
+    nothing and is resent). A noiseless classical link carries 1 bit per channel use.
+
+    Examples:
+        >>> bits_per_qubit(noise=Noise(erasure=0.5))
+        1.0
+    """
+    e = _noise_laws.as_noise(noise).erasure
+    return (1 - e) * mutual_information(channel_closed_form(fidelity, depolarizing, noise))
+
+
+def superdense_cost(symbols: int, noise: Noise | None = None) -> Cost:
+    """Cost of sending ``symbols`` 2-bit symbols: one qubit and one ebit each, resent (on a
+    fresh pair) after heralded loss; rounds are the expected rounds until all have arrived.
+
+    Examples:
+        >>> superdense_cost(3)
+        Cost(qubits=3, bits=0, ebits=3, rounds=1)
+        >>> superdense_cost(1, Noise(erasure=0.5))
+        Cost(qubits=2.0, bits=0, ebits=2.0, rounds=2.0)
+    """
+    q = check_int(symbols, "symbols", minimum=0)
+    e = _noise_laws.as_noise(noise).erasure
+    if e == 0:
+        return Cost(qubits=q, ebits=q, rounds=1 if q else 0)
+    if e == 1:
+        raise ValueError("noise.erasure must be < 1 (every qubit is lost), got 1.0")
+    sends = q * expected_sends(e, 1)
+    return Cost(qubits=sends, ebits=sends,
+                rounds=_noise_laws.expected_rounds_with_resends(e, q))
 
 
 def mutual_information(channel) -> float:
@@ -213,8 +326,12 @@ def symbols_to_bits(symbols):
     return jnp.stack([(s >> 1) & 1, s & 1], axis=-1).reshape(*s.shape[:-1], -1)
 
 
-def transmit_symbols(key, symbols, fidelity: float, depolarizing: float = 0.0):
+def transmit_symbols(key, symbols, fidelity: float, depolarizing: float = 0.0,
+                     noise: Noise | None = None):
     """Send each symbol through its own noisy superdense link (independent pairs).
+
+    With a non-ideal ``noise`` the error symbols are drawn from the exact law
+    :func:`symbol_error_distribution` (``fidelity`` and ``depolarizing`` must then be numbers).
 
     Samples the error symbol ``e`` from :func:`symbol_error_distribution` and returns
     ``symbols XOR e``; with effective fidelity 1 the symbols come back unchanged and no
@@ -232,6 +349,9 @@ def transmit_symbols(key, symbols, fidelity: float, depolarizing: float = 0.0):
     check_probability(fidelity, "fidelity")
     check_probability(depolarizing, "depolarizing")
     symbols = jnp.asarray(symbols, jnp.uint8)
+    if noise is not None and not _noise_laws.as_noise(noise).ideal:
+        law = symbol_error_distribution(float(fidelity), float(depolarizing), noise)
+        return symbols ^ error_symbols_from_law(key, symbols.shape, law)
     if isinstance(fidelity, int | float) and isinstance(depolarizing, int | float):
         f = effective_fidelity(fidelity, depolarizing)
         if f == 1.0:
@@ -256,11 +376,25 @@ def error_symbols(key, shape, fidelity):
     return jnp.where(u < fidelity, 0, jnp.clip(which, 1, 3)).astype(jnp.uint8)
 
 
-def superdense(fidelity: float = 1.0, depolarizing: float = 0.0):
+def error_symbols_from_law(key, shape, law):
+    """Error symbols drawn from a general law ``(q_0, q_1, q_2, q_3)``, one uniform each.
+
+    Examples:
+        >>> error_symbols_from_law(jax.random.key(0), (4,), [0.0, 0.0, 1.0, 0.0]).tolist()
+        [2, 2, 2, 2]
+    """
+    cdf = jnp.cumsum(jnp.asarray(law, jnp.float32))
+    u = jax.random.uniform(key, shape) * cdf[-1]
+    idx = jnp.minimum(jnp.searchsorted(cdf, u.reshape(-1), side="right"), 3)
+    return idx.reshape(shape).astype(jnp.uint8)
+
+
+def superdense(fidelity: float = 1.0, depolarizing: float = 0.0, noise: Noise | None = None):
     """Factory: ``fn(key, bits) -> Outcome`` sending a bit array over superdense links.
 
     The bits (any shape, even total size after padding one zero if odd) travel two per qubit;
-    the cost is static: ``ceil(n/2)`` qubits and ebits in one round.
+    the cost is static: ``ceil(n/2)`` qubits and ebits in one round (with heralded erasure in
+    ``noise``: the expected resends and rounds, :func:`superdense_cost`).
 
     Examples:
         >>> send = superdense(1.0)
@@ -270,6 +404,9 @@ def superdense(fidelity: float = 1.0, depolarizing: float = 0.0):
     """
     check_in_interval(fidelity, "fidelity", 0, 1, closed="both")
     check_in_interval(depolarizing, "depolarizing", 0, 1, closed="both")
+    noise = _noise_laws.as_noise(noise)
+    if noise.erasure == 1:
+        raise ValueError("noise.erasure must be < 1 (every qubit is lost), got 1.0")
 
     def fn(key, bits):
         check_key(key)
@@ -280,10 +417,9 @@ def superdense(fidelity: float = 1.0, depolarizing: float = 0.0):
         n = flat.shape[0]
         padded = jnp.pad(flat, (0, n % 2))
         sent = bits_to_symbols(padded)
-        got = transmit_symbols(key, sent, fidelity, depolarizing)
+        got = transmit_symbols(key, sent, fidelity, depolarizing, noise)
         out = symbols_to_bits(got)[:n].reshape(bits.shape).astype(bits.dtype)
-        q = math.ceil(n / 2)
-        return Outcome(out, Cost(qubits=q, ebits=q, rounds=1 if q else 0),
+        return Outcome(out, superdense_cost(math.ceil(n / 2), noise),
                        {"symbol_errors": jnp.sum(got != sent)})
 
     return fn

@@ -31,13 +31,7 @@ REGENERATE = "regenerate with `python -m ccq reproduce` and commit paper_figures
 
 # Figures owned by other branches that still break a hygiene rule. strict: once a figure is fixed
 # its entry must go (the test then fails as XPASS), so the list only shrinks.
-KNOWN_UNHYGIENIC: dict[str, str] = {
-    "compress_inversion_examples": "#19: 6 x 17.6 in; tick labels are code names (lqsgd_r1_b2)",
-    "compress_privacy": "#19: no x label; tick labels are code names (lqsgd_r1_b2, sign_mv)",
-    "compress_ratio": "#19: two legend entries are empty proxies (bound lines drawn unlabelled)",
-    "ghz_verification": "#14: code names in legend and title (eve_ghz, ghz.verification_eps)",
-    "secure_agg_cost": "#14: title names a module (lines: ccq.bounds)",
-}
+KNOWN_UNHYGIENIC: dict[str, str] = {}
 
 
 def _same_renderer() -> bool:

@@ -29,7 +29,7 @@ from matplotlib.ticker import (
 
 from ccq.experiment import load_results
 
-from ._compress_look import look
+from ._compress_look import method_looks
 from ._style import PAGE_WIDTH, PALETTE, RC, save, standalone
 
 REQUIRES = ("compress_privacy", "compress_training")
@@ -61,6 +61,7 @@ def plot(results_dir, out_dir):
     bits = {r["label"]: r["bits_per_message"] for r in rows}
     labels = sorted({r["label"] for r in rows if r["batch"] == 1},
                     key=lambda lbl: (bits[lbl], lbl))
+    looks = method_looks(labels)    # same colour and marker per method as compress_accuracy_bits
     plt.rcdefaults()      # as _style.new_figure: nothing leaks from the figure drawn before
     plt.rcParams.update(RC)
     fig, (a, b, c, d) = plt.subplots(
@@ -69,16 +70,16 @@ def plot(results_dir, out_dir):
     ckpts = sorted({r["checkpoint"] for r in rows})
     drawn_ckpt = set()
     for y, lbl in enumerate(labels):
-        st = look(lbl)
+        st = looks[lbl]
         worst = strongest(rows, lbl, 0)
         naive = strongest(rows, lbl, 0, ("naive",))
         if worst.size:
             q = np.percentile(worst, [25, 50, 75])
             a.errorbar(q[1], y, xerr=[[q[1] - q[0]], [q[2] - q[1]]], ls="", ms=4.5, capsize=1.5,
-                       lw=0.8, **st)
+                       lw=0.8, ecolor=st["color"], **st)
         if naive.size:
             a.plot(np.median(naive), y, ls="", marker=st["marker"], ms=7, mfc="none",
-                   mec=st["color"], mew=0.8)
+                   color=st["color"], mew=0.8)
         meds = {ck: np.median(v) for ck in ckpts if (v := strongest(rows, lbl, ck)).size}
         if meds:
             b.plot(list(meds.values()), [y] * len(meds), color="#BBBBBB", lw=0.8, zorder=1)

@@ -82,7 +82,7 @@ def plot(results_dir, out_dir):
     c.set_ylim(1e-12, 2)
     c.set_xlabel("used copies m (2m distributed)")
     c.set_ylabel("Pr[accept and mean failure >= f]")
-    c.set_title("(c) failure (markers: exact worst\ncase; dashed: verification bound)")
+    c.set_title("(c) failure: exact worst case\n(markers), bound (dashed)")
     _legend_below(c, ncol=2)
     return save(fig, out_dir, "ghz_verification")
 

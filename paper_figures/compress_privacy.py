@@ -65,8 +65,8 @@ def plot(results_dir, out_dir):
     plt.rcdefaults()      # as _style.new_figure: nothing leaks from the figure drawn before
     plt.rcParams.update(RC)
     fig, (a, b, c, d) = plt.subplots(
-        1, 4, sharey=True, figsize=(PAGE_WIDTH, 1.9 + 0.2 * max(len(labels), 4)),
-        gridspec_kw={"width_ratios": (2.6, 2.6, 1.4, 1.4)})
+        1, 4, sharey=True, figsize=(PAGE_WIDTH, 1.9 + 0.2 * max(len(labels), 5)),
+        gridspec_kw={"width_ratios": (2.5, 2.5, 1.5, 1.5)})
     ckpts = sorted({r["checkpoint"] for r in rows})
     drawn_ckpt = set()
     for y, lbl in enumerate(labels):
@@ -95,12 +95,12 @@ def plot(results_dir, out_dir):
             d.plot(acc, y, ls="", ms=4.5, **st)
     a.set_yticks(range(len(labels)), labels)
     a.set_ylim(len(labels) - 0.5, -0.5)            # fewest bits on top
-    a.set_ylabel("method (rows sorted by bits per message)")
+    a.set_ylabel("method (sorted by bits)")
     a.set_xlabel("reconstruction PSNR (dB)")
     a.set_title("(a) untrained model")
     key = [plt.Line2D([], [], ls="", marker="o", color="k", ms=4.5),
            plt.Line2D([], [], ls="", marker="o", mec="k", mfc="none", ms=7)]
-    a.legend(key, ["strongest attack (median, IQR)", "naive one-round attacker (median)"],
+    a.legend(key, ["strongest attack (median, IQR)", "naive attacker (median)"],
              fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
              frameon=False)
     b.set_xlabel("strongest-attack PSNR (dB)")
@@ -120,8 +120,8 @@ def plot(results_dir, out_dir):
     c.set_title("(c) cost")
     d.xaxis.set_major_locator(MaxNLocator(2))
     d.xaxis.set_major_formatter(FormatStrFormatter("%.2f"))
-    d.set_xlabel("final test accuracy")
-    d.set_title("(d) utility")
+    d.set_xlabel("test accuracy")
+    d.set_title("(d) final utility")
     for ax in (a, b, c, d):
         ax.grid(True, axis="x")
         ax.grid(False, axis="y")

@@ -101,7 +101,8 @@ def save(fig, out_dir: Path, name: str) -> Path:
     if _STAMP:
         fig.text(0.995, 0.005, _STAMP, ha="right", va="bottom", fontsize=9, color="#CC0000",
                  weight="bold", alpha=0.8)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:     # a figure may bring its own (constrained) layout
+        fig.tight_layout()
     for hook in AFTER_DRAW:
         hook(fig, name)
     path = out_dir / f"{name}.png"

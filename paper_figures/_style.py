@@ -101,8 +101,11 @@ def save(fig, out_dir: Path, name: str) -> Path:
     if _STAMP:
         fig.text(0.995, 0.005, _STAMP, ha="right", va="bottom", fontsize=9, color="#CC0000",
                  weight="bold", alpha=0.8)
-    if fig.get_layout_engine() is None:     # a figure may bring its own (constrained) layout
+    if fig.get_layout_engine() is None:
         fig.tight_layout()
+    else:   # a figure's own (constrained) layout: solve it once, then freeze it, so the bytes
+        fig.canvas.draw()       # do not depend on how often the figure is drawn (hooks draw)
+        fig.set_layout_engine("none")
     for hook in AFTER_DRAW:
         hook(fig, name)
     path = out_dir / f"{name}.png"

@@ -5,7 +5,7 @@ Two separate worlds, so a quick run never overwrites the full outputs:
 * full (the default): results in ``experiments/results/``, outputs in ``paper_figures/out/``.
   Both are committed. On a fresh clone every config is already in the CSVs, so nothing is
   recomputed: the figures, ``claims.csv`` and ``calculator.html`` are redrawn from the committed
-  grids (8-12 minutes on two busy CPU cores, most of it the ``gapip_crossover`` figure), and the
+  grids (about 1.5 minutes on two busy CPU cores; no figure takes more than a few seconds), and the
   README's claims block is rewritten from ``claims.csv``.
 * quick (``--quick``): results in ``experiments/results/quick/``, outputs in
   ``paper_figures/out/quick/`` (both ignored by git); every figure carries a "quick grid" stamp and

@@ -30,6 +30,38 @@ def look(label: str) -> dict:
     return {"color": colour, "marker": marker}
 
 
+VARIANT_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+
+
+def method_looks(labels) -> dict:
+    """One look per method: the family's colour, and a marker of its own within the family, so
+    no two methods in a figure look the same. Markers follow the order of the method registry
+    (``experiments/_compress_setup.METHODS``), so a method looks the same in every figure
+    whichever other methods a (partial) grid holds."""
+    from experiments._compress_setup import METHODS
+
+    registry = list(METHODS.values())
+    out = {}
+    for lbl in set(labels):
+        fam = family(lbl)
+        members = [m for m in registry if family(m) == fam]
+        if len(members) <= 1 or lbl not in members:
+            marker = FAMILIES[fam][1]
+        else:
+            marker = VARIANT_MARKERS[members.index(lbl) % len(VARIANT_MARKERS)]
+        out[lbl] = {"color": FAMILIES[fam][0], "marker": marker}
+    return out
+
+
+def method_legend(ax, looks: dict, ncol: int = 2, offset: float = 0.3):
+    """A legend of every method (in family order) under ``ax``, where it covers no data."""
+    order = sorted(looks, key=lambda lbl: (list(FAMILIES).index(family(lbl)), lbl))
+    handles = [plt.Line2D([], [], ls="", ms=5, **looks[lbl]) for lbl in order]
+    return ax.legend(handles, order, fontsize=6.5, loc="upper center", ncol=ncol,
+                     bbox_to_anchor=(0.5, -offset), frameon=False, handletextpad=0.3,
+                     columnspacing=0.8)
+
+
 def column_figure(nrows: int, height_each: float = 2.3):
     """A single-column figure of ``nrows`` stacked panels, 8-point text."""
     plt.rcdefaults()      # as _style.new_figure: nothing leaks from the figure drawn before

@@ -5,7 +5,7 @@ per model (digits MLP, digits CNN, synthetic teacher-student). Each point is one
 the full run: mean test accuracy over seeds (bar: 95% t-interval) against the mean bits one
 directed ring link carried in total (N = 4; all-reduce for SGD/PowerSGD/DP-SGD, all-gather for
 the others). The dashed staircase is the Pareto front (no method both cheaper and better).
-Colour and marker give the family; LQ-SGD points are annotated with rank and code bits.
+Colour gives the family, marker the method within it (legend below the last panel).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from matplotlib.ticker import NullFormatter
 
 from ccq.experiment import load_results
 
-from ._compress_look import column_figure, family, family_legend, look
+from ._compress_look import column_figure, method_legend, method_looks
 from ._style import save, standalone
 
 REQUIRES = ("compress_training",)
@@ -31,10 +31,12 @@ def _t95(n):
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "compress_training.csv")
     models = [m for m in TITLES if any(r["model"] == m for r in rows)]
-    fig, axes = column_figure(len(models), 2.5)
+    fig, axes = column_figure(len(models), 2.3)
+    fig.set_figheight(2.3 * len(models) + 1.3)       # room for the method legend
+    looks = method_looks({r["label"] for r in rows})
     for ax, model in zip(axes, models, strict=True):
         sub = [r for r in rows if r["model"] == model]
-        pts = {}
+        pts, spans = {}, []
         for lbl in sorted({r["label"] for r in sub}):
             g = [r for r in sub if r["label"] == lbl]
             last = max(r["step"] for r in g)
@@ -43,12 +45,9 @@ def plot(results_dir, out_dir):
             bits = float(np.mean([r["link_bits_cum"] for r in fin]))
             half = _t95(acc.size) * acc.std(ddof=1) / np.sqrt(acc.size) if acc.size > 1 else 0
             pts[lbl] = (bits, acc.mean())
+            spans += [acc.mean() - half, acc.mean() + half]
             ax.errorbar(bits, acc.mean(), yerr=half, ls="", ms=4.5, mec="white", mew=0.4,
-                        capsize=1.5, lw=0.8, **look(lbl))
-            if family(lbl) == "LQ-SGD":
-                short = lbl.replace("LQ-SGD rank ", "r").replace(", ", " ").replace("-bit", "b")
-                ax.annotate(short, (bits, acc.mean()), xytext=(3, -7), textcoords="offset points",
-                            fontsize=6, color=look(lbl)["color"])
+                        capsize=1.5, lw=0.8, ecolor=looks[lbl]["color"], **looks[lbl])
         front = sorted((b, a) for lbl, (b, a) in pts.items()
                        if not any(b2 <= b and a2 >= a and (b2, a2) != (b, a)
                                   for b2, a2 in pts.values()))
@@ -59,12 +58,12 @@ def plot(results_dir, out_dir):
         ax.xaxis.set_minor_formatter(NullFormatter())   # minor labels overlap at 3.4 inches
         ax.set_title(TITLES[model], fontsize=8)
         ax.set_ylabel("final test accuracy")
-        lo = min(a for _, a in pts.values())
-        hi = max(a for _, a in pts.values())
-        ax.set_ylim(max(0.0, lo - 0.05 * (hi - lo + 0.1)), hi + 0.02)
+        lo, hi = np.nanmin(spans), np.nanmax(spans)      # every interval fits
+        pad = 0.05 * (hi - lo) + 1e-3
+        ax.set_ylim(max(0.0, lo - pad), min(1.0, hi + pad) if hi <= 1 else hi + pad)
     for ax in axes:                 # panels have their own bit ranges: each says what x is
         ax.set_xlabel("total bits per directed ring link (N = 4)")
-    family_legend(axes[0], {r["label"] for r in rows}, loc="lower right", ncol=2)
+    method_legend(axes[-1], looks, ncol=2, offset=0.3)
     return save(fig, out_dir, "compress_accuracy_bits")
 
 

@@ -52,8 +52,8 @@ def plot(results_dir, out_dir):
         if finite.size and finite.min() <= have <= finite.max():
             ax.contour(x, logp, need, levels=[have], colors="white", linestyles="--")
         ax.contourf(x, logp, count, levels=[0.5, 1.5], hatches=["//"], colors="none")
-        ax.set_title(f"{TITLES.get(name, name.replace('_', ' '))}\n"
-                     f"link: {PRESETS[name].qubits_per_s:g} qubits/s", fontsize=9)
+        words = TITLES.get(name, name.replace("_", " ")).replace(", ", ",\n")
+        ax.set_title(f"{words}\nlink: {PRESETS[name].qubits_per_s:g} qubits/s", fontsize=7)
         ax.set_xlabel(r"$\log_{10}\tau$")
         ax.set_ylabel(r"$\log_2 P$")
         ax.grid(False)

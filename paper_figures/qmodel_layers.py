@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, QUANTUM, legend_below, new_figure, save, standalone
 
 REQUIRES = ("qmodel_scaling",)
 
@@ -20,7 +20,7 @@ def plot(results_dir, out_dir):
     n0 = min(r["n_qubits"] for r in rows if r["layers"] != 2)
     rows = sorted((r for r in rows if r["n_qubits"] == n0), key=lambda r: r["layers"])
     L, inf, grad = columns(rows, "layers", "inference_qubits", "gradient_qubits")
-    fig, (ax,) = new_figure()
+    fig, (ax,) = new_figure(height=3.2)
     ax.plot(L, inf, "o", color=QUANTUM, label="inference (measured)")
     ax.plot(L, grad, "s", color=QUANTUM, mfc="none", label="gradient step (measured)")
     ax.plot(L, inf[0] * L / L[0], color=BOUND, lw=1, ls=":", label=r"$\propto L$")
@@ -31,7 +31,7 @@ def plot(results_dir, out_dir):
     ax.set_xlabel("layers L")
     ax.set_ylabel("qubits")
     ax.set_title(f"Communication vs depth, N = 2^{n0}")
-    ax.legend(fontsize=8)
+    legend_below(ax, ncol=2)
     return save(fig, out_dir, "qmodel_layers")
 
 

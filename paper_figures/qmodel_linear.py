@@ -15,7 +15,7 @@ import numpy as np
 from ccq.bounds import qmodel as qb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, CLASSICAL, PALETTE, QUANTUM, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, PALETTE, QUANTUM, legend_below, new_figure, save, standalone
 
 REQUIRES = ("qmodel_linear",)
 
@@ -24,7 +24,7 @@ def plot(results_dir, out_dir):
     rows = sorted(load_results(results_dir / "qmodel_linear.csv"), key=lambda r: r["N"])
     N, sim, jl, ship, q, tau = columns(rows, "N", "simhash_bits", "jl_bits", "ship_data_bits",
                                        "quantum_hadamard_qubits", "tau")
-    fig, (ax,) = new_figure()
+    fig, (ax,) = new_figure(height=3.8)
     ax.plot(N, ship, "-", color=CLASSICAL, label="ship x (N x 32 bits)")
     ax.plot(N, sim, "o", color=CLASSICAL, mfc="none", label="SimHash sketch (measured bits)")
     ax.plot(N, jl, "s", color=PALETTE[3], mfc="none", label="JL sketch (measured, 32 bits each)")
@@ -35,8 +35,8 @@ def plot(results_dir, out_dir):
     ax.set_yscale("log")
     ax.set_xlabel("data dimension N")
     ax.set_ylabel("communication (bits or qubits)")
-    ax.set_title(f"Linear classifier sign(w.x), margin tau = {tau[0]:g}: no advantage")
-    ax.legend(fontsize=7)
+    ax.set_title(f"Linear classifier sign(w.x), margin tau = {tau[0]:g}:\nno advantage")
+    legend_below(ax)
     ax.set_ylim(top=np.max(ship) * 3)
     return save(fig, out_dir, "qmodel_linear")
 

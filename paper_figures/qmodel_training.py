@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ccq.experiment import columns, load_results
 
-from ._style import CLASSICAL, QUANTUM, new_figure, save, standalone
+from ._style import CLASSICAL, QUANTUM, legend_below, new_figure, save, standalone
 
 REQUIRES = ("qmodel_training",)
 
@@ -23,7 +23,7 @@ def plot(results_dir, out_dir):
     q = sorted((r for r in rows if r["variant"] == "quantum_sampled"), key=lambda r: r["step"])
     e = sorted((r for r in rows if r["variant"] == "quantum_exact"), key=lambda r: r["step"])
     c = sorted((r for r in rows if r["variant"] == "classical_ship"), key=lambda r: r["bits"])
-    fig, (ax,) = new_figure()
+    fig, (ax,) = new_figure(height=3.4)
     qq, qa = columns([r for r in q if r["qubits"] > 0], "qubits", "test_accuracy")
     ax.plot(qq, qa, "o-", color=QUANTUM, ms=4,
             label=f"quantum, measured gradients ({q[0]['shots']} shots/copies)")
@@ -36,7 +36,7 @@ def plot(results_dir, out_dir):
     ax.set_xlabel("total training communication (qubits or bits)")
     ax.set_ylabel("test accuracy")
     ax.set_title("Digits 0-4 vs 5-9, N = 64, L = 2")
-    ax.legend(fontsize=7)
+    legend_below(ax)
     return save(fig, out_dir, "qmodel_training")
 
 

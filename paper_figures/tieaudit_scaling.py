@@ -14,16 +14,16 @@ import numpy as np
 from ccq.bounds import tieaudit as tb
 from ccq.experiment import columns, load_results
 
-from ._style import BOUND, CLASSICAL, QUANTUM, integer_grid, new_figure, save, standalone
+from ._style import BOUND, CLASSICAL, PALETTE, QUANTUM, integer_grid, new_figure, save, standalone
 
 REQUIRES = ("tieaudit_scaling",)
 
 STYLE = {"quantum": (QUANTUM, "o", "quantum, one-way (qubits)"),
          "birthday": (CLASSICAL, "s", "birthday, one-way (bits)"),
-         "exact": ("#7a7a7a", "^", "send all signs (bits)"),
-         "twoway": ("#2e8b57", "D", "classical two-way, private coins (bits)"),
-         "twoway_public": ("#cc79a7", "v", "classical two-way, public coins (bits)"),
-         "bob_to_alice": ("#e69f00", "x", "classical one-way Bob to Alice (bits)")}
+         "exact": ("#777777", "^", "send all signs (bits)"),
+         "twoway": (PALETTE[2], "D", "classical two-way, private coins (bits)"),
+         "twoway_public": (PALETTE[4], "v", "classical two-way, public coins (bits)"),
+         "bob_to_alice": (PALETTE[3], "x", "classical one-way Bob to Alice (bits)")}
 
 
 def plot(results_dir, out_dir):

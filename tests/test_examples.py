@@ -53,3 +53,13 @@ def test_getting_started_python_blocks_run(tmp_path):
     script.write_text("\n".join(blocks))
     out = _run([str(script)], cwd=ROOT)
     assert "sign sketch" in out and "rows; holds" in out
+
+
+def test_getting_started_shell_calculator_line_runs():
+    """The page's one-line shell question (`ccq calc ...`) answers what the Python block does."""
+    text = (ROOT / "docs" / "getting_started.md").read_text()
+    lines = re.findall(r"`ccq (calc [^`]+)`", text)
+    assert lines, "getting_started.md names no `ccq calc` command"
+    for line in lines:
+        out = _run(["-m", "ccq", *line.split()], cwd=ROOT)
+        assert "sign sketch" in out, out

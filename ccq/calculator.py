@@ -530,7 +530,8 @@ def _numeric(bound: Bound):
     f = sp.lambdify(syms, bound.expr, modules=[{"numpy": np, "functools": functools,
                                                 "math": math}], printer=printer)
     names = [s.name for s in syms]
-    return lambda **values: f(*(values[n] for n in names))
+    # floats in: numpy has no log of a Python int beyond int64 (b = 62 makes 2**b such an int)
+    return lambda **values: f(*(np.asarray(values[n], float) for n in names))
 
 
 def _scan_roots(a: Bound, b: Bound, x: str, fixed: Mapping[str, float]) -> list[float]:

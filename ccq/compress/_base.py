@@ -42,6 +42,7 @@ not counted). A compressor never turns a finite gradient into NaN.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -256,6 +257,45 @@ def _varying(tree, axis):
     return jax.tree_util.tree_map(cast, tree)
 
 
+#: optax wrappers that need the transformation inside them to keep the updates' shapes: a
+#: branch of their ``lax.cond`` returns ``zeros_like(updates)`` or ``updates`` themselves, or
+#: they accumulate params-shaped updates before it (``MultiSteps``)
+SHAPE_KEEPING_WRAPPERS = ("apply_if_finite", "conditionally_mask", "conditionally_transform",
+                          "MultiSteps")
+
+
+def _enclosing_optax_wrapper() -> str | None:
+    """The shape-keeping optax wrapper whose ``init`` or ``update`` is calling us, if any.
+
+    Read off the Python stack (``co_qualname`` of optax's own functions), so it costs nothing
+    under ``jit`` (it runs once, at trace time).
+    """
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").startswith("optax"):
+            head = getattr(frame.f_code, "co_qualname", frame.f_code.co_name).split(".")[0]
+            if head in SHAPE_KEEPING_WRAPPERS:
+                return head
+        frame = frame.f_back
+    return None
+
+
+def _refuse_shape_keeping_wrappers(n_workers: int):
+    """A stacked compressor maps ``(N, *shape)`` to ``shape``: optax wrappers that need the
+    shapes kept cannot hold it (their branches would differ in shape). Say so, and the fix."""
+    wrapper = _enclosing_optax_wrapper()
+    if wrapper is None:
+        return
+    fix = (f"ccq.compress.wrap(optax.{wrapper}, tx, ...), which runs the wrapper on a view "
+           f"that keeps the worker axis")
+    raise ValueError(
+        f"optax.{wrapper} needs the transformation inside it to keep the updates' shapes, but "
+        f"a stacked compressor (n_workers={n_workers}) takes worker_updates of shape "
+        f"(n_workers, *shape) and returns the params' shapes, so the two branches of the "
+        f"wrapper differ. Use {fix}, or the per-device form (axis_name=...) inside "
+        f"jax.shard_map, which keeps the shapes and works with optax.{wrapper} as is")
+
+
 def _finite(tree) -> jax.Array:
     leaves = jax.tree_util.tree_leaves(tree)
     return jnp.all(jnp.stack([jnp.all(jnp.isfinite(x)) for x in leaves]))
@@ -288,7 +328,7 @@ def _make(
         return shared, jax.tree_util.tree_map(lambda x: jnp.broadcast_to(x, (n, *x.shape)),
                                               local)
 
-    def init(params):
+    def init_impl(params):
         zero = bit_words(0)
         inner = init_inner(params)
         if not device:
@@ -327,7 +367,7 @@ def _make(
         first = lambda t: jax.tree_util.tree_map(lambda x: x[0], t)  # noqa: E731
         return decoded, first(agg), (first(sh), loc), ok[0], pw[0], lw[0]
 
-    def update(updates, state, params=None, *, key=None, **extra):
+    def update_impl(updates, state, params=None, *, key=None, **extra):
         del extra
         template = state.shapes if state.shapes is not None else _shape_template(params)
         if params is not None:
@@ -360,7 +400,19 @@ def _make(
         first = lambda t: jax.tree_util.tree_map(lambda x: x[0], t)  # noqa: E731
         return decoded, first(agg), (first(sh), loc), bits[0]
 
+    def init(params):
+        if not device:
+            _refuse_shape_keeping_wrappers(n_workers)
+        return init_impl(params)
+
+    def update(updates, state, params=None, *, key=None, **extra):
+        if not device:
+            _refuse_shape_keeping_wrappers(n_workers)
+        return update_impl(updates, state, params, key=key, **extra)
+
     tx = Compressor(init, update)
+    tx.init_unchecked = init_impl
+    tx.update_unchecked = update_impl
     tx.name = name
     tx.allreducible = allreducible
     tx.n_workers = n_workers
@@ -408,16 +460,19 @@ def link_bits(tx: Compressor, params, n_workers: int | None = None) -> int:
 
 
 def wrap(wrapper: Callable, tx: Compressor, *args, **kwargs):
-    """Apply an optax wrapper (``optax.apply_if_finite``, ...) to a compressor ``tx``.
+    """Apply an optax wrapper (``optax.apply_if_finite``, ``optax.MultiSteps``, ...) to ``tx``.
 
-    Such wrappers assume updates keep the params' shapes (``apply_if_finite`` returns
-    ``zeros_like(updates)`` on a bad step). A per-device compressor does, so
-    ``wrapper(tx)`` works as is. A stacked one takes ``(N, *shape)`` and returns ``shape``;
-    plain ``optax.apply_if_finite(tx)`` then fails inside optax with a cond type error, so
-    this function runs the wrapper on a view whose output keeps the worker axis and takes
-    worker 0 afterwards. Wrappers that feed the inner transformation params-shaped
-    updates of their own (``optax.MultiSteps`` accumulates before it) fit only the per-device
-    form, or go after the compressor in the chain.
+    Such wrappers assume the transformation inside them keeps the updates' shapes
+    (``apply_if_finite`` and ``conditionally_mask`` return ``zeros_like(updates)`` on a
+    rejected step, ``MultiSteps`` accumulates params-shaped updates). A per-device compressor
+    does, so ``wrapper(tx)`` works as is and ``wrap`` returns exactly that. A stacked one takes
+    ``(N, *shape)`` and returns ``shape``, so plain ``optax.apply_if_finite(tx, k)`` cannot
+    work (its two branches differ in shape; ccq raises a ``ValueError`` that names this
+    function). ``wrap`` runs the wrapper on a view of ``tx`` that keeps the worker axis
+    everywhere (params, updates and output broadcast to ``(N, *shape)``) and takes worker 0
+    of the output afterwards. With ``optax.MultiSteps`` every worker accumulates its own
+    gradients for ``k`` steps and the compressor runs once on their mean (local gradient
+    accumulation); put stateful optimisers after it in the chain.
 
     Examples:
         >>> import optax
@@ -433,18 +488,30 @@ def wrap(wrapper: Callable, tx: Compressor, *args, **kwargs):
     if tx.axis_name is not None:
         return wrapper(tx, *args, **kwargs)
     n = tx.n_workers
+    stack = lambda t: jax.tree_util.tree_map(  # noqa: E731
+        lambda a: jnp.broadcast_to(a, (n, *jnp.shape(a))), t)
+    first = lambda t: jax.tree_util.tree_map(lambda a: a[0], t)  # noqa: E731
 
-    def keep_axis(updates, state, params=None, **extra):
-        agg, state = tx.update(updates, state, params, **extra)
-        return jax.tree_util.tree_map(lambda a: jnp.broadcast_to(a, (n, *a.shape)), agg), state
+    def view_init(stacked_params):
+        return tx.init_unchecked(first(stacked_params))
 
-    inner = wrapper(optax.GradientTransformationExtraArgs(tx.init, keep_axis), *args, **kwargs)
+    def view_update(updates, state, params=None, **extra):
+        agg, state = tx.update_unchecked(updates, state,
+                                         None if params is None else first(params), **extra)
+        return stack(agg), state
+
+    inner = wrapper(optax.GradientTransformationExtraArgs(view_init, view_update), *args,
+                    **kwargs)
+
+    def init(params):
+        return inner.init(stack(params))
 
     def update(updates, state, params=None, **extra):
-        out, state = inner.update(updates, state, params, **extra)
-        return jax.tree_util.tree_map(lambda a: a[0], out), state
+        out, state = inner.update(updates, state, None if params is None else stack(params),
+                                  **extra)
+        return first(out), state
 
-    return optax.GradientTransformationExtraArgs(inner.init, update)
+    return optax.GradientTransformationExtraArgs(init, update)
 
 
 def as_aggregator(tx: Compressor):

@@ -158,6 +158,32 @@ def _check_shapes(updates, template, n_workers: int | None):
             raise ValueError(f"{where}: expected a leaf of shape {want}, got {jnp.shape(u)}")
 
 
+#: up to this many workers :func:`_fold_sum` unrolls the fold (compile time grows with it)
+UNROLL_WORKERS = 64
+
+
+def _fold_sum(x) -> jax.Array:
+    """Sum over the leading (worker) axis as the left fold ``x[0] + x[1] + ...``.
+
+    On XLA's CPU backend a reduction over a major axis runs about 100x slower than this fold
+    (a (4, 262144) float32 sum: 20 ms against 0.12 ms, jax 0.10.2), which made decoding the
+    all-gathered messages the slowest part of a per-device step. The fold can differ from
+    ``jnp.sum(x, axis=0)`` in the last bit (XLA may associate differently), so only the
+    per-device form uses it; the stacked simulation keeps ``jnp.sum`` and its exact outputs.
+
+    Examples:
+        >>> _fold_sum(jnp.arange(6.0).reshape(3, 2)).tolist()
+        [6.0, 9.0]
+    """
+    x = jnp.asarray(x)
+    if x.shape[0] > UNROLL_WORKERS or x.shape[0] == 0:
+        return jnp.sum(x, axis=0)
+    acc = x[0]
+    for i in range(1, x.shape[0]):
+        acc = acc + x[i]
+    return acc
+
+
 def worker_axis(tree, n_workers: int) -> int:
     """Check that every leaf of ``tree`` has a leading worker axis of size ``n_workers``."""
     for leaf in jax.tree_util.tree_leaves(tree):
@@ -218,6 +244,17 @@ class Comm:
         per_link = (self.n - 1) * s
         self.link_bits += per_link if self.link.kind == "classical" else math.ceil(per_link / 2)
         return jax.lax.all_gather(x, self.axis)
+
+    def sum_workers(self, x):
+        """Sum over the leading worker axis of gathered messages (``jnp.sum(x, axis=0)``;
+        per device the faster left fold, equal up to the last bit)."""
+        return _fold_sum(x) if self.device else jnp.sum(x, axis=0)
+
+    def mean_workers(self, x):
+        """Mean over the leading worker axis of gathered messages (see ``sum_workers``)."""
+        if not self.device:
+            return jnp.mean(x, axis=0)
+        return _fold_sum(x) / jnp.asarray(x.shape[0], x.dtype)
 
     def varying(self, tree):
         """Mark every leaf as varying over the axis (shard_map's types) so branches agree."""

@@ -33,6 +33,11 @@ reconstructs from that worker), the aggregate, the new buffers and the payload b
 :func:`error_feedback` and the adaptive gradient-inversion attacker are built on it;
 ``ste=True`` replaces rounding, signs and selections by straight-through versions.
 
+optax wrappers that need the transformation inside them to keep the updates' shapes
+(``apply_if_finite``, ``conditionally_mask``, ``conditionally_transform``, ``MultiSteps``) take
+a per-device compressor as it is; around a stacked one they raise a ``ValueError`` naming
+:func:`wrap`, which runs them on a view that keeps the worker axis.
+
 Non-finite input (the documented safe result): if any worker's gradient holds NaN or inf, the
 step is skipped: the aggregate is zero, all buffers keep their old values, ``skipped`` counts it
 and no bits are charged (the finiteness vote is one scalar ``pmin`` per step, control traffic
@@ -328,9 +333,10 @@ def _refuse_shape_keeping_wrappers(n_workers: int):
     raise ValueError(
         f"optax.{wrapper} needs the transformation inside it to keep the updates' shapes, but "
         f"a stacked compressor (n_workers={n_workers}) takes worker_updates of shape "
-        f"(n_workers, *shape) and returns the params' shapes, so the two branches of the "
-        f"wrapper differ. Use {fix}, or the per-device form (axis_name=...) inside "
-        f"jax.shard_map, which keeps the shapes and works with optax.{wrapper} as is")
+        f"(n_workers, *shape) and returns the params' shapes, so the wrapper's branches (or "
+        f"MultiSteps' params-shaped accumulator) differ in shape. Use {fix}, or the "
+        f"per-device form (axis_name=...) inside jax.shard_map, which keeps the shapes and "
+        f"works with optax.{wrapper} as is")
 
 
 def _finite(tree) -> jax.Array:

@@ -145,7 +145,7 @@ def _lowrank(name, rank, *, n_workers, warm_start, start_after, codec, entry_bit
                 for j, f in enumerate(factors):
                     c = codes[:, offset:offset + f.size].astype(f.dtype).reshape(-1, *f.shape)
                     offset += f.size
-                    out.append(jnp.mean(jax.vmap(decode)(c, scales[:, j]), axis=0))
+                    out.append(comm.mean_workers(jax.vmap(decode)(c, scales[:, j])))
             floats = []
         else:
             if codec is not None:

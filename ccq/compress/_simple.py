@@ -140,7 +140,7 @@ def qsgd(levels: int = 4, bucket: int = 128, *, n_workers: int = 1, key=None, ax
         norms = comm.gather(norm, FLOAT_BITS)
         codes = comm.gather(_code(signed.reshape(-1)[:d], ste, jnp.int32), level_bits)
         codes = jnp.pad(codes, ((0, 0), (0, pad))).reshape(comm.n, -1, bucket)
-        agg = jnp.mean(jax.vmap(decode)(norms, codes.astype(norms.dtype)), axis=0)
+        agg = comm.mean_workers(jax.vmap(decode)(norms, codes.astype(norms.dtype)))
         return unravel(decoded), unravel(agg), inner
 
     def bits(params):
@@ -174,7 +174,7 @@ def sign_mv(*, n_workers: int = 1, axis_name=None, link=None) -> Compressor:
         sign = _ste(v, jnp.sign(v), ste)
         signs = comm.gather(_code(sign, ste, jnp.int8), 1)
         scales = comm.gather(scale, FLOAT_BITS)
-        agg = jnp.mean(scales) * jnp.sign(jnp.sum(signs.astype(v.dtype), axis=0))
+        agg = jnp.mean(scales) * jnp.sign(comm.sum_workers(signs.astype(v.dtype)))
         return unravel(scale * sign), unravel(agg), inner
 
     bits = lambda params: tree_size(params) + FLOAT_BITS  # noqa: E731

@@ -1,4 +1,4 @@
-"""GapIP under noise: the exact reduced laws equal the density-matrix path; per-qubit bounds hold."""
+"""GapIP under noise: exact reduced laws equal the density-matrix path; per-qubit bounds hold."""
 
 import jax
 import numpy as np

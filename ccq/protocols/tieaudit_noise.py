@@ -193,7 +193,8 @@ def accept_probability(K: int, plus: float, minus: float) -> float:
 
 def _flips(law: CopyLaw, n: int, weights, consistent: bool):
     if weights == "worst":
-        hi, lo = float(flip_probability(law.q_z, n)), float(flip_probability(law.q_z, 1))
+        f = flip_probability(law.q_z, np.arange(1, n + 1))
+        hi, lo = float(f.max()), float(f.min())
         return (hi, lo) if consistent else (lo, hi)
     f = float(flip_probability(law.q_z, int(weights)))
     return f, f
@@ -202,8 +203,9 @@ def _flips(law: CopyLaw, n: int, weights, consistent: bool):
 def worst_case_error(K: int, *, P: int, m: int, eps: float, noise, weights="worst") -> float:
     """Largest error over the two boundary instances of the eps-promise, under ``noise``.
 
-    ``weights="worst"`` takes the worst matching (agreeing edges of weight n = ceil(log2 P),
-    the others of weight 1, or the reverse); an integer w takes every edge of weight w (e.g.
+    ``weights="worst"`` takes the worst matching (agreeing edges of the weight in 1..n, n =
+    ceil(log2 P), that flips most -- n when q <= 1/2 -- the others of the weight that flips
+    least, or the reverse); an integer w takes every edge of weight w (e.g.
     n for the complement matching i <-> ~i, 1 for i <-> i xor 1). Exact for dephasing and
     global depolarising at that matching; a rigorous upper bound for depolarising and damping.
     """

@@ -66,7 +66,7 @@ def make_noise(channel: str, x: float):
     return Noise(**{channel: x})
 
 
-def _largest(ok, lo=LO, hi=1.0, steps=30) -> float:
+def _largest(ok, lo=LO, hi=1.0, steps=24) -> float:
     """Largest x in [lo, hi] with ok(x), bisecting log x (ok: True then False); 0 if none."""
     if not ok(lo):
         return 0.0

@@ -181,7 +181,9 @@ def accept_probability(K: int, plus: float, minus: float) -> float:
     nz = plus + minus
     if nz <= 0:
         return 0.5
-    h = np.arange(K + 1)
+    # the count of non-zero votes lies within 12 sd (+20) of its mean but for < 1e-17 mass
+    sd = math.sqrt(K * nz * (1 - nz))
+    h = np.arange(max(0, int(K * nz - 12 * sd - 20)), min(K, int(K * nz + 12 * sd + 20)) + 1)
     ph = stats.binom.pmf(h, K, nz)
     keep = ph > 1e-17
     h, ph = h[keep], ph[keep]

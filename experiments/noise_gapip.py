@@ -66,7 +66,7 @@ def make_noise(channel: str, x: float):
     return Noise(**{channel: x})
 
 
-def _largest(ok, lo=LO, hi=1.0, steps=24) -> float:
+def _largest(ok, lo=LO, hi=1.0, steps=30) -> float:
     """Largest x in [lo, hi] with ok(x), bisecting log x (ok: True then False); 0 if none."""
     if not ok(lo):
         return 0.0
@@ -260,6 +260,8 @@ def claims(rows):
                            f"{best['log2_P']}), down to {low['p_star']:.2g} at {g} = "
                            f"{low['gap']:.3g} (P = 2^{low['log2_P']})")
             law = "exact law" if exact else "rigorous error bound (p* is a lower bound)"
+            if exact and part == "tieaudit" and ch == "dephasing":
+                law = "exact law at the worst matching"
             out.append(Claim(
                 cid, SOURCE,
                 f"{label} under {_WHAT[ch]}: the largest noise at which it still beats the best "

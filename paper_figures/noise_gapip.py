@@ -1,13 +1,14 @@
 """Noise thresholds of the quantum advantages (experiment ``noise_gapip``).
 
-Left: GapIP, canonical AE against the best classical sketch (sign or SimHash), both at their
-exact optimal budgets: the largest noise per message at which AE, with more majority runs if
-needed, still sends fewer qubits than the sketch's bits (filled), and at which its noiseless
-optimal knobs still reach error 0.05 (open). Per-qubit channels use a rigorous error bound
-(the threshold is a lower bound); global depolarising of the register is exact. Only tau where
-AE wins without noise are drawn. Middle: the smallest memory time, in rounds, at which AE still
-wins. Right: TieAudit, quantum copies against the best one-way classical protocol (birthday):
-the same thresholds per qubit of each copy, over eps.
+Channels share colours and markers across panels (legend: middle panel). Left: GapIP, AE
+against the best classical sketch (sign or SimHash), both at exact optimal budgets: the
+largest noise per message at which AE, with more majority runs if needed, still sends fewer
+qubits than the sketch's bits (filled), and at which its noiseless optimal knobs still reach
+error 0.05 (open). Per-qubit channels use a rigorous error bound (the threshold is a lower
+bound); global depolarising of the register is exact for the control-register AE. Only tau
+where AE wins without noise are drawn. Middle: the smallest memory time, in rounds, at which
+AE still wins. Right: TieAudit, quantum copies against the best one-way classical protocol
+(birthday): the same thresholds per qubit of each copy, over eps.
 """
 
 from __future__ import annotations
@@ -24,30 +25,40 @@ CHANNELS = (("depolarizing", "depolarising per qubit"), ("dephasing", "dephasing
 SIZES = ((20, "-"), (30, "--"))
 
 
+def _ticks(ax, values, labels):
+    ax.set_xticks(values, labels)
+    ax.minorticks_off()
+
+
 def _draw(ax, rows, part, key_x):
+    handles = []
     for i, (ch, label) in enumerate(CHANNELS):
         st = series(i)
-        for lp, ls in SIZES:
+        for j, (lp, ls) in enumerate(SIZES):
             mine = sorted((r for r in rows if r["part"] == part and r["channel"] == ch
                            and r["log2_P"] == lp and r["wins_noiseless"]),
                           key=lambda r: r["gap"])
             if not mine:
                 continue
             x = np.array([r["gap"] for r in mine])
-            ax.loglog(x, [r["p_star"] for r in mine], ls, color=st["color"],
-                      marker=st["marker"], label=f"{label}, P = 2^{lp}")
+            (line,) = ax.loglog(x, [r["p_star"] for r in mine], ls, color=st["color"],
+                                marker=st["marker"], label=label if j == 0 else None)
+            if j == 0:
+                handles.append(line)
             fixed = [max(r["p_star_fixed"], 1e-12) for r in mine]
             ax.loglog(x, fixed, "none", marker=st["marker"], mec=st["color"], ls="")
     ax.set_xlabel(key_x)
-    ax.set_ylabel("largest noise p* per qubit (or register) per message")
+    ax.set_ylabel("largest noise p* per message")
+    return handles
 
 
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "noise_gapip.csv")
-    fig, (ax_g, ax_m, ax_t) = new_figure(ncols=3, height=3.4)
-    _draw(ax_g, rows, "gapip_ae", r"$\tau$")
+    fig, (ax_g, ax_m, ax_t) = new_figure(ncols=3, height=3.6)
+    handles = _draw(ax_g, rows, "gapip_ae", r"$\tau$")
     ax_g.set_title("GapIP: AE vs best sketch")
-    ax_g.legend(fontsize=6)
+    taus = (0.003, 0.005, 0.007, 0.01)
+    _ticks(ax_g, taus, [f"{t:g}" for t in taus])
     for j, (lp, ls) in enumerate(SIZES):
         mine = sorted((r for r in rows if r["part"] == "gapip_ae" and r["channel"] == "memory"
                        and r["log2_P"] == lp and r["wins_noiseless"]), key=lambda r: r["gap"])
@@ -58,10 +69,14 @@ def plot(results_dir, out_dir):
     ax_m.set_xlabel(r"$\tau$")
     ax_m.set_ylabel("smallest memory time T* (rounds)")
     ax_m.set_title("GapIP: AE memory")
-    ax_m.legend(fontsize=6)
-    _draw(ax_t, rows, "tieaudit", r"$\epsilon$")
+    _ticks(ax_m, taus, [f"{t:g}" for t in taus])
+    handles = _draw(ax_t, rows, "tieaudit", r"$\epsilon$") or handles
     ax_t.set_title("TieAudit: quantum vs birthday")
-    ax_t.legend(fontsize=6)
+    eps = (1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4)
+    _ticks(ax_t, eps, ["1/64", "1/32", "1/16", "1/8", "1/4"])
+    ax_m.legend(handles=ax_m.lines + handles, loc="upper left", fontsize=6,
+                title="solid: P = 2^20, dashed: 2^30;\nfilled: with mitigation, open: none",
+                title_fontsize=6)
     fig.tight_layout()
     return save(fig, out_dir, "noise_gapip")
 

@@ -338,8 +338,8 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         control: ``"register"`` or ``"one_qubit"`` (semiclassical QFT, budget a power of 2).
         P: dimension whose register size weights the AE optimum (default 2^20).
         noise: ``None``, a :class:`ccq.noise.Noise` (per transmitted qubit per message, memory
-            per round, heralded erasure) or a :class:`ccq.protocols.gapip_noise.
-            GlobalDepolarizing` (whole register per message), for the quantum methods;
+            per round, heralded erasure) or a ``GlobalDepolarizing`` of
+            :mod:`ccq.protocols.gapip_noise` (whole register per message), quantum methods;
             ``error`` is then exact for global depolarising and a rigorous upper bound for
             per-qubit channels, ``cost`` counts retransmissions after erasure, and
             ``budget="optimal"`` searches against that noisy law (swap, projective, ae; more

@@ -136,10 +136,18 @@ ENTRY_POINTS: dict[str, object] = {
                        lambda: ccq.gapip("swap", 0.2).error(2.0),              # audit
                        lambda: ccq.gapip("simhash", 0.2).error(-1.5),
                        lambda: ccq.gapip("swap", 0.2).sample_overlap(KEY, NAN),  # audit
-                       lambda: ccq.gapip("ae", 0.2).sample_overlap(KEY, 3.0))),
+                       lambda: ccq.gapip("ae", 0.2).sample_overlap(KEY, 3.0),
+                       lambda: ccq.gapip("ae", 0.2, noise=0.1),
+                       lambda: ccq.gapip("simhash", 0.2, noise=ccq.noise.Noise(dephasing=0.1)),
+                       lambda: ccq.gapip("ae", 0.2, budget=4,
+                                         noise=ccq.noise.Noise(dephasing=0.1)).sample_overlap(
+                                             KEY, 0.5))),
     "ccq.tieaudit": Fuzz(ccq.tieaudit, {"method": "quantum", "eps": 0.25},
                          {"eps": UNIT_LOPEN, "delta": UNIT_OPEN, "budget": bad_count()},
-                         (lambda: ccq.tieaudit("nope", 0.25),)),
+                         (lambda: ccq.tieaudit("nope", 0.25),
+                          lambda: ccq.tieaudit("birthday", 0.25,
+                                               noise=ccq.noise.Noise(dephasing=0.1)),
+                          lambda: ccq.tieaudit("quantum", 0.25, noise="depolarizing"))),
     "ccq.superdense_channel": Fuzz(ccq.superdense_channel, {},
                                    {"fidelity": PROB, "depolarizing": PROB}),
     "ccq.ghz_key_sum": Fuzz(ccq.ghz_key_sum, {"d": 5, "n_parties": 3, "copies": 100,

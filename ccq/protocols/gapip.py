@@ -68,6 +68,7 @@ from ..bounds import gapip as _bounds
 from ..sim import num_qubits
 from ..sketches import gapip as _classical
 from . import _gapip_quantum as _q
+from . import gapip_noise as _noise
 from . import gapip_optimal as _opt
 
 __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "register_qubits"]
@@ -112,6 +113,7 @@ class GapIP:
     threshold: int | None = None    # accept count threshold (swap, projective, simhash)
     control: str = "register"       # where AE's phase-estimation control lives
     optimum: _opt.Optimum | None = None   # knobs, worst-case error and its c (budget="optimal")
+    noise: object = None            # ccq.noise.Noise or gapip_noise.GlobalDepolarizing
 
     def _threshold(self) -> int:
         """Accept iff the count of accepting trials is >= this (default: the midpoint rule)."""
@@ -141,6 +143,8 @@ class GapIP:
             Cost(qubits=588, bits=0, ebits=0, rounds=14)
         """
         P = check_int(P, "P", minimum=1)
+        if self.noise is not None:
+            return _noise.noisy_cost(self, P)
         n1 = register_qubits(P)
         k = self.budget_for(P)
         if self.method in ("swap", "projective"):
@@ -174,6 +178,8 @@ class GapIP:
         """
         c = check_in_interval(c, "c = <g, h>", -1, 1, closed="both")
         P = check_int(P, "P", minimum=1)
+        if self.noise is not None:
+            return _noise.noisy_error(self, c, P)
         if self.method in ("swap", "projective", "simhash"):
             law = {"swap": _opt.swap_probability, "projective": _opt.projective_probability,
                    "simhash": _opt.simhash_probability}[self.method]
@@ -208,6 +214,8 @@ class GapIP:
             True
         """
         check_key(key)
+        if self.noise is not None:
+            return _noise.noisy_sample_overlap(self, key, c, P)
         c = jnp.asarray(check_values_in(c, "c = <g, h>", -1, 1), jnp.float32)
         if self.method == "swap":
             return self._swap_decide(key, _q.swap_acceptance(c, jnp))
@@ -280,6 +288,8 @@ class GapIP:
             answer = _sign(jnp.dot(_classical.exact_quantise(g, self.budget_for(P)), h))
         elif self.path == "reduced":
             answer = self.sample_overlap(key, c, P)
+        elif self.noise is not None:
+            answer = _noise.full_path_answer(self, key, g, h)
         elif self.method == "swap":
             answer = self._swap_decide(key, _q.swap_acceptance_statevector(g, h))
         elif self.method == "projective":
@@ -305,7 +315,7 @@ def _sign(x):
 def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None = None, *,
           repetitions: int | None = None, shots_per_power: int = MLAE_SHOTS,
           bits: int = JL_BITS, path: str = "reduced", threshold: int | None = None,
-          control: str = "register", P: int | None = None) -> GapIP:
+          control: str = "register", P: int | None = None, noise=None) -> GapIP:
     """Build a GapIP_tau protocol.
 
     Args:
@@ -327,6 +337,14 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         threshold: accept-count threshold of swap, projective, simhash (default: midpoint).
         control: ``"register"`` or ``"one_qubit"`` (semiclassical QFT, budget a power of 2).
         P: dimension whose register size weights the AE optimum (default 2^20).
+        noise: ``None``, a :class:`ccq.noise.Noise` (per transmitted qubit per message, memory
+            per round, heralded erasure) or a ``GlobalDepolarizing`` of
+            :mod:`ccq.protocols.gapip_noise` (whole register per message), quantum methods;
+            ``error`` is then exact for global depolarising and a rigorous upper bound for
+            per-qubit channels, ``cost`` counts retransmissions after erasure, and
+            ``budget="optimal"`` searches against that noisy law (swap, projective, ae; more
+            majority runs are AE's mitigation). ``budget=None`` keeps the noiseless budget.
+            See :mod:`ccq.protocols.gapip_noise`.
 
     Returns:
         A :class:`GapIP`; ``fn(key, g, h)`` returns ``Outcome(answer, cost, {"overlap": c})``.
@@ -361,6 +379,9 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
     bits = check_int(bits, "bits", minimum=1, maximum=32)
     if P is not None:
         P = check_int(P, "P", minimum=2)
+    noise = _noise.check_noise(noise, method)
+    if budget == "optimal" and noise is not None:
+        return _noise.noisy_optimum(method, tau, delta, P or P_DEFAULT, noise, path=path)
     if budget == "optimal":
         return _optimal(method, tau, delta, P or P_DEFAULT, shots_per_power, bits, path)
     if isinstance(budget, str):
@@ -404,7 +425,7 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
     else:
         repetitions = 1
     return GapIP(method, tau, delta, budget, repetitions, shots_per_power, bits, path,
-                 threshold, control)
+                 threshold, control, noise=noise)
 
 
 def _optimal(method, tau, delta, P, shots_per_power, bits, path) -> GapIP:

@@ -325,7 +325,7 @@ def _optimal_budget(method: str, eps: float, delta: float, P: int, m: int) -> in
 
 
 def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = None, *,
-             simulator: str = "sampler", require_perfect: bool = False):
+             simulator: str = "sampler", require_perfect: bool = False, noise=None):
     """A TieAudit_eps protocol ``fn(key, x, matching, w) -> Outcome``.
 
     Args:
@@ -339,6 +339,14 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
         simulator: ``"sampler"`` (exact outcome sampler, P <= 2^30) or ``"statevector"``
             (P <= 2^16); quantum only.
         require_perfect: reject matchings that do not cover all P parameters.
+        noise: ``None``, a :class:`ccq.noise.Noise` (per qubit of each copy; erasure resends
+            the copy) or a :class:`ccq.protocols.gapip_noise.GlobalDepolarizing`; quantum only.
+            The sampler is exact for dephasing (each edge's Hamming weight) and global
+            depolarising and refuses other channels; ``simulator="statevector"`` runs one
+            noise trajectory per copy (any channel). ``budget="optimal"`` searches the noisy
+            worst case over the promise and over matchings
+            (:func:`ccq.protocols.tieaudit_noise.minimal_budget`); ``None`` keeps the
+            noiseless default. See :mod:`ccq.protocols.tieaudit_noise`.
 
     Returns:
         ``fn(key, x, matching, w)``: ``x`` a sign vector or gradient of length P (entries >= 0
@@ -372,6 +380,8 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
         budget = check_int(budget, "budget", minimum=1)
     if simulator not in SIMULATORS:
         raise ValueError(f"simulator must be one of {SIMULATORS}, got {simulator!r}")
+    from . import tieaudit_noise as _noise  # imports this module
+    noise = _noise.check_noise(noise, method)
     if simulator == "statevector" and method != "quantum":
         raise ValueError(f"simulator='statevector' applies to method 'quantum' only, "
                          f"got method {method!r}")
@@ -379,7 +389,9 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
     def fn(key, x, matching, w):
         check_key(key)
         P, m = check_instance(x, matching, w, require_perfect=require_perfect)
-        if budget == "optimal":
+        if budget == "optimal" and noise is not None:
+            b = _noise.minimal_budget(eps=eps, delta=delta, P=P, m=m, noise=noise)
+        elif budget == "optimal":
             b = _optimal_budget(method, eps, delta, P, m)
         else:
             b = default_budget(method, eps, delta, P, m) if budget is None else budget
@@ -387,6 +399,10 @@ def tieaudit(method: str, eps: float, delta: float = 0.05, budget: int | None = 
             raise ValueError(f"budget (coordinates sent) must be <= P={P}, got {b}")
         if simulator == "statevector" and P > STATEVECTOR_MAX_P:
             raise ValueError(f"simulator='statevector' supports P <= 2^16, got P={P}")
+        if noise is not None:
+            answer, total, seen = _noise.run(key, x, matching, w, b, noise, simulator)
+            return Outcome(answer, _noise.noisy_cost(b, P, noise),
+                           {"statistic": total, "seen": seen})
         answer, total, seen = _run(key, jnp.asarray(x), jnp.asarray(matching), jnp.asarray(w),
                                    method=method, b=b, simulator=simulator)
         return Outcome(answer, protocol_cost(method, b, P),

@@ -51,7 +51,7 @@ def t_interval(values, level: float = 0.95):
     if v.size < 2:
         return m, -math.inf, math.inf
     h = stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size)
-    return m, m - h, m + h
+    return m, float(m - h), float(m + h)
 
 
 def bootstrap_median(values, level: float = 0.95, n: int = 2000, seed: int = 0):
@@ -61,6 +61,23 @@ def bootstrap_median(values, level: float = 0.95, n: int = 2000, seed: int = 0):
     meds = np.median(v[rng.integers(0, v.size, (n, v.size))], axis=1)
     a = (1 - level) / 2
     return float(np.median(v)), float(np.quantile(meds, a)), float(np.quantile(meds, 1 - a))
+
+
+def below_zero(values):
+    """``(median, lo, hi, verdict)`` for "the paired difference is below 0" (LQ-SGD leaks less).
+
+    The verdict reads the 95% bootstrap interval of the median: ``holds`` when it lies below 0,
+    ``fails`` when it lies at or above 0 (an interval starting at exactly 0, e.g. two methods
+    whose attacks both saturate, shows no reduction), ``undecided`` when it straddles 0.
+
+    Examples:
+        >>> below_zero([-3.0, -2.0, -4.0, -2.5])[3], below_zero([0.0, 0.0, 1.0])[3]
+        ('holds', 'fails')
+        >>> below_zero([-1.0, 1.0, -2.0, 2.0])[3]
+        'undecided'
+    """
+    m, lo, hi = bootstrap_median(values)
+    return m, lo, hi, "holds" if hi < 0 else "fails" if lo >= 0 else "undecided"
 
 
 def _by(rows, *keys):
@@ -279,8 +296,8 @@ def compress_privacy_claims(rows, training_rows=None):
                 d = _paired(wc, lq, sgd) if sgd else []
                 if len(d) < 2:
                     continue
-                m, lo, hi = bootstrap_median(d)
-                verdicts.append("holds" if hi < 0 else "fails" if lo >= 0 else "undecided")
+                m, lo, hi, v = below_zero(d)
+                verdicts.append(v)
                 parts.append(f"step {ck} {lq}: {m:+.1f} dB [{lo:+.1f}, {hi:+.1f}]")
         if parts:
             who = "naive attacker" if attackers else f"strongest of {', '.join(attackers_seen)}"
@@ -297,8 +314,8 @@ def compress_privacy_claims(rows, training_rows=None):
             d = _paired(wc, lq, ps)
             if len(d) < 2:
                 continue
-            m, lo, hi = bootstrap_median(d)
-            verdicts.append("holds" if hi < 0 else "fails" if lo >= 0 else "undecided")
+            m, lo, hi, v = below_zero(d)
+            verdicts.append(v)
             parts.append(f"step {ck} {lq} - {ps}: {m:+.1f} [{lo:+.1f}, {hi:+.1f}]")
     if parts:
         out.append(Claim(
@@ -317,8 +334,8 @@ def compress_privacy_claims(rows, training_rows=None):
                 d = _paired(wc, lq, other)
                 if len(d) < 2:
                     continue
-                m, lo, hi = bootstrap_median(d)
-                verdicts.append("holds" if hi < 0 else "fails" if lo > 0 else "undecided")
+                m, lo, hi, v = below_zero(d)
+                verdicts.append(v)
                 parts.append(f"step {ck} {lq} - {other}: {m:+.1f} [{lo:+.1f}, {hi:+.1f}]")
     if parts:
         out.append(Claim(
@@ -345,8 +362,8 @@ def compress_privacy_claims(rows, training_rows=None):
                 d = _paired(wc, lq, other)
                 if len(d) < 2:
                     continue
-                m, lo, hi = bootstrap_median(d)
-                verdicts.append("holds" if hi < 0 else "fails" if lo > 0 else "undecided")
+                m, lo, hi, v = below_zero(d)
+                verdicts.append(v)
                 parts.append(f"step {ck} {lq} ({acc[lq]:.3f}) - {other} ({acc[other]:.3f}): "
                              f"{m:+.1f} [{lo:+.1f}, {hi:+.1f}]")
     out.append(Claim(

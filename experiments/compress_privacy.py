@@ -173,7 +173,8 @@ def run(key, c: Config):
     bits = make_tx(c.method, ckpts[0], 1).payload_bits(ckpts[0])
     per_opt = {}
     for opt, (xr, yr) in recs.items():
-        p, s, e = (np.asarray(f(img(xr), img(xs[None]))).mean(-1) for f in (psnr, ssim, mse))
+        truth = img(jnp.broadcast_to(xs, xr.shape))    # the metrics refuse implicit broadcasting
+        p, s, e = (np.asarray(f(img(xr), truth)).mean(-1) for f in (psnr, ssim, mse))
         lab = [[label_accuracy(yr[i, t], ys[t]) for t in range(c.trials)]
                for i in range(len(ckpts))]
         per_opt[opt] = (p, s, e, lab)

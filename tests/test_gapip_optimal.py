@@ -229,19 +229,27 @@ def test_mlae_exact_error_matches_sampled_runs():
         assert abs(wrong - exact) < math.sqrt(math.log(2 / 1e-6) / (2 * 20000)), (c, wrong, exact)
 
 
-def _brute_mlae(tau, delta, shots):
+def _brute_mlae(tau, delta, shots, limit):
     for msgs, _fam, n, s in gm._candidates(("textbook",), shots, gm.CAP):
+        if msgs > limit:
+            break
         if gm.mlae_worst_error(s, n, tau)[0] <= delta:       # no screens: every candidate
             return msgs
-    raise AssertionError("no schedule")
+    return None
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tau=st.sampled_from([0.3, 0.4, 0.5]), delta=st.sampled_from([0.1, 0.2]), data=st.data())
+@given(tau=st.sampled_from([0.3, 0.5]), delta=st.sampled_from([0.1, 0.2]), data=st.data())
 def test_mlae_search_equals_brute_force_meets_delta_and_beats_the_default(tau, delta, data):
-    shots = (1, 2, 3, 4)
-    opt = gm.optimal_mlae(tau, delta, families=("textbook",), shots=shots)
-    assert opt.knobs["messages"] == _brute_mlae(tau, delta, shots)
+    shots, limit = (1, 2, 3, 4, 6, 8), 200
+    brute = _brute_mlae(tau, delta, shots, limit)
+    try:
+        opt = gm.optimal_mlae(tau, delta, families=("textbook",), shots=shots,
+                              max_messages=limit)
+    except ValueError:
+        assert brute is None
+        return
+    assert opt.knobs["messages"] == brute
     s, n = opt.knobs["schedule"], opt.knobs["shots"]
     for _ in range(6):
         c = data.draw(st.floats(tau, 1.0)) * data.draw(st.sampled_from([1, -1]))
@@ -274,12 +282,12 @@ def test_jl_exact_error_matches_sampled_runs():
 
 
 def test_jl_error_decreases_in_rows_and_search_equals_a_scan():
-    errs = [gj.jl_error(0.3, k, 2) for k in range(1, 25)]
+    errs = [gj.jl_error(0.3, k, 2) for k in range(1, 16)]
     assert all(a >= b - 1e-9 for a, b in zip(errs, errs[1:], strict=False))
-    first = next(k for k, e in enumerate(errs, 1) if e <= 0.1)
-    assert gj._min_rows(0.3, 0.1, 2) == first
-    opt = gj.optimal_jl(0.3, 0.1, bits=(1, 2))
-    assert opt.error <= 0.1
+    first = next(k for k, e in enumerate(errs, 1) if e <= 0.2)
+    assert gj._min_rows(0.3, 0.2, 2) == first
+    opt = gj.optimal_jl(0.3, 0.2, bits=(1, 2))
+    assert opt.error <= 0.2
     for c in (0.3, 0.5, -0.3, -0.7):
-        assert gj.jl_error(c, opt.knobs["k"], opt.knobs["bits"]) <= 0.1
-    assert opt.knobs["total_bits"] <= ccq.gapip("jl", 0.3, 0.1).cost(2**20).bits
+        assert gj.jl_error(c, opt.knobs["k"], opt.knobs["bits"]) <= 0.2
+    assert opt.knobs["total_bits"] <= ccq.gapip("jl", 0.3, 0.2).cost(2**20).bits

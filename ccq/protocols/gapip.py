@@ -32,9 +32,12 @@ exact      all P entries at b bits                                   one-way    
 ``budget=None`` takes the budget from :mod:`ccq.bounds.gapip` for error <= delta (for ``mlae``
 an asymptotic Cramer-Rao estimate times :data:`MLAE_SAFETY`, not a guarantee; see
 docs/gapip.md). ``budget="optimal"`` searches every knob with the exact error law, worst case
-over the whole promise (:mod:`ccq.protocols.gapip_optimal`: swap, projective, simhash, sign, ae;
-exact keeps its guaranteed bits per entry; mlae and jl have no exact law and raise). It is
-opt-in, not the default: the AE search takes seconds (tau = 0.05: 0.4 s, tau = 0.01: ~10 s).
+over the whole promise, for every method (:mod:`ccq.protocols.gapip_optimal`: swap, projective,
+simhash, sign, ae; :mod:`ccq.protocols.gapip_mlae`: the ML-AE schedule and shots, exact by
+enumerating count vectors; :mod:`ccq.protocols.gapip_jl`: JL rows x bits per entry, exact by
+Gil-Pelaez; exact keeps its guaranteed bits per entry). It is opt-in, not the default: the AE
+search takes seconds to minutes at small tau (tau = 0.05: 0.4 s, 0.01: ~10 s, 0.003: ~30 s),
+ML-AE seconds at tau >= 0.1 and minutes below 0.05, JL about a minute per tau (docs/gapip.md).
 Quantum registers have 1 + n qubits, n = ceil(log2 P); the augmented encoding
 and both AE protocols are reconstructions (docs/protocols.md section 3).
 
@@ -171,9 +174,10 @@ class GapIP:
     def error(self, c: float, P: int = 2) -> float:
         """Exact error probability on an instance with ``<g, h> = c`` (reduced path law).
 
-        Available for swap, projective, ae, simhash (closed forms), sign (one quadrature) and
-        exact (0 when the budget is at least the guaranteed bits per entry); mlae and jl have
-        no closed form: raises ValueError.
+        Available for swap, projective, ae, simhash (closed forms), sign and jl (one
+        quadrature each), mlae when its count vectors can be enumerated ((shots+1)^L <= 2^16,
+        L powers) and exact (0 when the budget is at least the guaranteed bits per entry);
+        otherwise raises ValueError.
 
         Examples:
             >>> round(gapip("simhash", 0.5, budget=1).error(-0.5), 4)
@@ -354,7 +358,7 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
     Raises:
         ValueError: unknown method, path or control, tau outside (0, 1), delta outside
             (0, 1/2), a budget that is not a positive integer (at least 2 for ae, a power of 2
-            for one_qubit) or "optimal", "optimal" for mlae/jl, and, at call time, non-unit,
+            for one_qubit) or "optimal", and, at call time, non-unit,
             non-finite, complex or mismatched vectors.
 
     Examples:

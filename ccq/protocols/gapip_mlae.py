@@ -137,8 +137,9 @@ def mlae_error(c, schedule, shots: int, tau: float):
     """
     schedule = tuple(int(m) for m in schedule)
     if not enumerable(schedule, shots, CAP * 16):
-        raise ValueError(f"schedule {schedule} with {shots} shots has {(shots + 1) ** len(schedule)}"
-                         f" count vectors, more than {CAP * 16}: no exact law here")
+        raise ValueError(f"schedule {schedule} with {shots} shots has "
+                         f"{(shots + 1) ** len(schedule)} count vectors, more than {CAP * 16}: "
+                         "no exact law here")
     table = decision_table(schedule, shots, float(tau))
     c = np.atleast_1d(np.asarray(c, float))
     out = np.empty(len(c))
@@ -170,9 +171,9 @@ def mlae_worst_error(schedule, shots: int, tau: float) -> tuple[float, float]:
             res = optimize.minimize_scalar(
                 lambda w: -_wrong_mass(table, schedule, shots, [w], conflict)[0],
                 bounds=(a, b), method="bounded", options={"xatol": 1e-10})
-            for err, w in ((float(vals[i]), float(grid[i])), (float(-res.fun), float(res.x))):
-                if err > best[0]:
-                    best = (err, w)
+            for cand in ((float(vals[i]), float(grid[i])), (float(-res.fun), float(res.x))):
+                if cand[0] > best[0]:
+                    best = cand
     err, w = best
     return err, float(2 * math.cos(w) - 1)
 
@@ -207,19 +208,33 @@ def _candidates(families, shots, cap):
     return out
 
 
+def default_messages(tau: float, delta: float) -> int:
+    """Messages of the bound-derived default ML-AE protocol (16 shots on
+    ``mlae_schedule(4 x the Cramer-Rao power)``): the search's upper end."""
+    from ..bounds import gapip as _bounds
+    top = max(1, math.ceil(4 * _bounds.mlae_max_power(tau=tau, delta=delta, shots=16)))
+    return 16 * sum(1 + 2 * m for m in _q.mlae_schedule(top))
+
+
 @functools.lru_cache(maxsize=128)
 def optimal_mlae(tau: float, delta: float, families: tuple = FAMILIES, shots: tuple = SHOTS,
-                 cap: int = CAP) -> Optimum:
+                 cap: int = CAP, max_messages: int | None = None) -> Optimum:
     """Cheapest ML-AE schedule (messages ``n sum_m (1 + 2m)``, each 1 + ceil(log2 P) qubits)
     with exact worst-case error <= delta over the promise, among the families and shots.
+
+    Candidates cost at most ``max_messages`` (default: :func:`default_messages`, so the
+    optimum never costs more than the default protocol); ValueError if none qualifies.
 
     Returns knobs ``schedule``, ``shots``, ``family``, ``messages``.
 
     Examples:
-        >>> optimal_mlae(0.3, 0.05).knobs["messages"] <= optimal_mlae(0.3, 0.1).knobs["messages"] * 3
-        True
+        >>> optimal_mlae(0.3, 0.05).knobs
+        {'schedule': (0, 1, 2), 'shots': 9, 'family': 'textbook', 'messages': 81}
     """
+    limit = default_messages(tau, delta) if max_messages is None else max_messages
     for msgs, fam, n, s in _candidates(families, shots, cap):
+        if msgs > limit:
+            break
         if _test_floor(s, n, tau) > delta:
             continue
         table = decision_table(s, n, float(tau))
@@ -231,5 +246,5 @@ def optimal_mlae(tau: float, delta: float, families: tuple = FAMILIES, shots: tu
         if err <= delta:
             return Optimum("mlae", {"schedule": s, "shots": n, "family": fam,
                                     "messages": msgs}, err, c)
-    raise ValueError(f"no ML-AE schedule in {families} with at most {cap} count vectors reaches "
-                     f"delta={delta} at tau={tau}")
+    raise ValueError(f"no ML-AE schedule in {families} with at most {cap} count vectors and "
+                     f"{limit} messages reaches delta={delta} at tau={tau}")

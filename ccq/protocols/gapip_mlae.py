@@ -169,7 +169,7 @@ def mlae_worst_error(schedule, shots: int, tau: float) -> tuple[float, float]:
         for i in np.argsort(vals)[-3:]:
             a, b = max(lo, grid[i] - step), min(hi, grid[i] + step)
             res = optimize.minimize_scalar(
-                lambda w: -_wrong_mass(table, schedule, shots, [w], conflict)[0],
+                lambda w, cf=conflict: -_wrong_mass(table, schedule, shots, [w], cf)[0],
                 bounds=(a, b), method="bounded", options={"xatol": 1e-10})
             for cand in ((float(vals[i]), float(grid[i])), (float(-res.fun), float(res.x))):
                 if cand[0] > best[0]:

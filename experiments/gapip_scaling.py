@@ -467,7 +467,7 @@ def claims(rows):
     return out
 
 
-_TAUS = (0.3, 0.15, 0.1, 0.05, 0.03, 0.02, 0.01, 0.007, 0.005, 0.003)
+_TAUS = (0.3, 0.15, 0.1, 0.05, 0.03, 0.02, 0.01, 0.007, 0.005, 0.003, 0.002)
 _PS = tuple(2**e for e in range(4, 41, 2))
 _METHODS = ("swap", "projective", "ae", "mlae", "simhash", "sign", "jl", "exact", "hlps")
 

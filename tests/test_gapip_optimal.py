@@ -18,6 +18,8 @@ from scipy import stats
 import ccq
 from ccq.bounds import gapip as bounds
 from ccq.protocols import _gapip_quantum as q
+from ccq.protocols import gapip_jl as gj
+from ccq.protocols import gapip_mlae as gm
 from ccq.protocols import gapip_optimal as go
 from ccq.protocols.gapip_instances import dense_pair
 
@@ -195,9 +197,97 @@ def test_one_qubit_control_costs_one_travelling_control_qubit():
         ccq.gapip("ae", 0.1, budget=12, control="one_qubit")
 
 
-def test_optimal_rejects_methods_without_an_exact_law():
-    for method in ("mlae", "jl"):
-        with pytest.raises(ValueError, match="exact error law"):
-            ccq.gapip(method, 0.1, budget="optimal")
+def test_optimal_rejects_unknown_budget_words():
     with pytest.raises(ValueError, match="'optimal'"):
         ccq.gapip("swap", 0.1, budget="best")
+
+
+# ---------------------------------------------------------------- ML-AE: exact law and schedule
+
+
+def test_mlae_decision_table_equals_the_likelihood_rule():
+    # the enumerated table decides every count vector as the float32 grid-likelihood rule does
+    schedule, n, tau = (0, 1, 2, 4), 3, 0.2
+    table = gm.decision_table(schedule, n, tau)
+    grid, aligned = q.mlae_grid(max(schedule), tau)
+    m = np.asarray(schedule, float)[:, None]
+    p = np.clip(np.cos((2 * m + 1) * grid[None, :]) ** 2, 1e-12, 1 - 1e-12)
+    counts = np.indices((n + 1,) * len(schedule)).reshape(len(schedule), -1).T
+    ll = counts @ np.log(p) + (n - counts) @ np.log1p(-p)
+    direct = ll[:, aligned].max(axis=1) >= ll[:, ~aligned].max(axis=1)
+    assert np.array_equal(table, direct)
+
+
+def test_mlae_exact_error_matches_sampled_runs():
+    proto = ccq.gapip("mlae", 0.2, budget=4, shots_per_power=3)
+    assert proto.mlae_powers() == q.mlae_schedule(4)
+    keys = jax.random.split(jax.random.key(5), 20000)
+    for c in (0.2, -0.2, -0.45):
+        exact = proto.error(c)
+        ans = jax.jit(jax.vmap(lambda k, c=c: proto.sample_overlap(k, c)))(keys)
+        wrong = float(np.mean(np.asarray(ans) != (1 if c > 0 else -1)))
+        assert abs(wrong - exact) < math.sqrt(math.log(2 / 1e-6) / (2 * 20000)), (c, wrong, exact)
+
+
+def _brute_mlae(tau, delta, shots, limit):
+    for msgs, _fam, n, s in gm._candidates(("textbook",), shots, gm.CAP):
+        if msgs > limit:
+            break
+        if gm.mlae_worst_error(s, n, tau)[0] <= delta:       # no screens: every candidate
+            return msgs
+    return None
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tau=st.sampled_from([0.3, 0.5]), delta=st.sampled_from([0.1, 0.2]), data=st.data())
+def test_mlae_search_equals_brute_force_meets_delta_and_beats_the_default(tau, delta, data):
+    shots, limit = (1, 2, 3, 4, 6, 8), 200
+    brute = _brute_mlae(tau, delta, shots, limit)
+    try:
+        opt = gm.optimal_mlae(tau, delta, families=("textbook",), shots=shots,
+                              max_messages=limit)
+    except ValueError:
+        assert brute is None
+        return
+    assert opt.knobs["messages"] == brute
+    s, n = opt.knobs["schedule"], opt.knobs["shots"]
+    for _ in range(6):
+        c = data.draw(st.floats(tau, 1.0)) * data.draw(st.sampled_from([1, -1]))
+        assert gm.mlae_error(c, s, n, tau)[0] <= delta + 1e-12, c
+    proto = ccq.gapip("mlae", tau, delta, budget="optimal")
+    assert proto.optimum.error <= delta
+    assert proto.cost(2**20).qubits <= ccq.gapip("mlae", tau, delta).cost(2**20).qubits
+    assert proto.error(proto.optimum.c_worst) == pytest.approx(proto.optimum.error, abs=1e-9)
+
+
+def test_mlae_textbook_schedule_is_not_blind_only_a_top_power_1_mod_3_is():
+    # the cross-check with qiskit-algorithms, re-run with the exact law: at equal
+    # shots the textbook powers 0,1,2,4,8 beat ccq's shifted 0,2,5,8 (same 15 Grover calls)
+    tb = gm.mlae_worst_error((0, 1, 2, 4, 8), 4, 0.05)[0]
+    sh = gm.mlae_worst_error((0, 2, 5, 8), 4, 0.05)[0]
+    assert tb < sh
+
+
+# ---------------------------------------------------------------- JL: exact law, rows x bits
+
+
+def test_jl_exact_error_matches_sampled_runs():
+    from ccq.sketches import gapip as classical
+    keys = jax.random.split(jax.random.key(2), 40000)
+    for c, k, b in ((0.2, 8, 2), (-0.3, 3, 1)):
+        est = jax.jit(jax.vmap(lambda kk, c=c, k=k, b=b:
+                               classical.jl_estimate_reduced(kk, c, k, b)))(keys)
+        wrong = float(np.mean((np.asarray(est) >= 0) != (c > 0)))
+        assert abs(wrong - gj.jl_error(c, k, b)) < math.sqrt(math.log(2 / 1e-6) / 80000)
+
+
+def test_jl_error_decreases_in_rows_and_search_equals_a_scan():
+    errs = [gj.jl_error(0.3, k, 2) for k in range(1, 16)]
+    assert all(a >= b - 1e-9 for a, b in zip(errs, errs[1:], strict=False))
+    first = next(k for k, e in enumerate(errs, 1) if e <= 0.2)
+    assert gj._min_rows(0.3, 0.2, 2) == first
+    opt = gj.optimal_jl(0.3, 0.2, bits=(1, 2))
+    assert opt.error <= 0.2
+    for c in (0.3, 0.5, -0.3, -0.7):
+        assert gj.jl_error(c, opt.knobs["k"], opt.knobs["bits"]) <= 0.2
+    assert opt.knobs["total_bits"] <= ccq.gapip("jl", 0.3, 0.2).cost(2**20).bits

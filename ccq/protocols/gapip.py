@@ -32,9 +32,12 @@ exact      all P entries at b bits                                   one-way    
 ``budget=None`` takes the budget from :mod:`ccq.bounds.gapip` for error <= delta (for ``mlae``
 an asymptotic Cramer-Rao estimate times :data:`MLAE_SAFETY`, not a guarantee; see
 docs/gapip.md). ``budget="optimal"`` searches every knob with the exact error law, worst case
-over the whole promise (:mod:`ccq.protocols.gapip_optimal`: swap, projective, simhash, sign, ae;
-exact keeps its guaranteed bits per entry; mlae and jl have no exact law and raise). It is
-opt-in, not the default: the AE search takes seconds (tau = 0.05: 0.4 s, tau = 0.01: ~10 s).
+over the whole promise, for every method (:mod:`ccq.protocols.gapip_optimal`: swap, projective,
+simhash, sign, ae; :mod:`ccq.protocols.gapip_mlae`: the ML-AE schedule and shots, exact by
+enumerating count vectors; :mod:`ccq.protocols.gapip_jl`: JL rows x bits per entry, exact by
+Gil-Pelaez; exact keeps its guaranteed bits per entry). It is opt-in, not the default: the AE
+search takes seconds to minutes at small tau (tau = 0.05: 0.4 s, 0.01: ~10 s, 0.003: ~30 s),
+ML-AE seconds at tau >= 0.1 and minutes below 0.05, JL about a minute per tau (docs/gapip.md).
 Quantum registers have 1 + n qubits, n = ceil(log2 P); the augmented encoding
 and both AE protocols are reconstructions (docs/protocols.md section 3).
 
@@ -69,6 +72,8 @@ from ..sim import num_qubits
 from ..sketches import gapip as _classical
 from . import _gapip_quantum as _q
 from . import gapip_noise as _noise
+from . import gapip_jl as _jl
+from . import gapip_mlae as _mlae
 from . import gapip_optimal as _opt
 
 __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "register_qubits"]
@@ -76,7 +81,7 @@ __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "regis
 METHODS = ("swap", "projective", "ae", "mlae", "simhash", "sign", "jl", "exact")
 QUANTUM_METHODS = ("swap", "projective", "ae", "mlae")
 CONTROLS = ("register", "one_qubit")
-OPTIMAL_METHODS = ("swap", "projective", "ae", "simhash", "sign", "exact")
+OPTIMAL_METHODS = METHODS
 P_DEFAULT = 2**20        # dimension whose register size weights the AE optimum when P is None
 PATHS = ("reduced", "full")
 MLAE_SAFETY = 4          # multiplies the asymptotic Cramer-Rao power (measured: docs/gapip.md)
@@ -114,6 +119,11 @@ class GapIP:
     control: str = "register"       # where AE's phase-estimation control lives
     optimum: _opt.Optimum | None = None   # knobs, worst-case error and its c (budget="optimal")
     noise: object = None            # ccq.noise.Noise or gapip_noise.GlobalDepolarizing
+    schedule: tuple[int, ...] | None = None   # explicit ML-AE Grover powers (budget="optimal")
+
+    def mlae_powers(self) -> tuple[int, ...]:
+        """ML-AE's Grover powers: the explicit ``schedule`` or ``mlae_schedule(budget)``."""
+        return self.schedule if self.schedule is not None else _q.mlae_schedule(self.budget)
 
     def _threshold(self) -> int:
         """Accept iff the count of accepting trials is >= this (default: the midpoint rule)."""
@@ -154,7 +164,7 @@ class GapIP:
             run = Cost(qubits=2 * (k - 1) * (m + n1), rounds=2 * (k - 1))
             return self.repetitions * run
         if self.method == "mlae":
-            schedule = _q.mlae_schedule(k)
+            schedule = self.mlae_powers()
             messages = sum(1 + 2 * m for m in schedule)
             return Cost(qubits=self.shots_per_power * messages * n1,
                         rounds=1 + 2 * max(schedule))
@@ -168,9 +178,10 @@ class GapIP:
     def error(self, c: float, P: int = 2) -> float:
         """Exact error probability on an instance with ``<g, h> = c`` (reduced path law).
 
-        Available for swap, projective, ae, simhash (closed forms), sign (one quadrature) and
-        exact (0 when the budget is at least the guaranteed bits per entry); mlae and jl have
-        no closed form: raises ValueError.
+        Available for swap, projective, ae, simhash (closed forms), sign and jl (one
+        quadrature each), mlae when its count vectors can be enumerated ((shots+1)^L <= 2^16,
+        L powers) and exact (0 when the budget is at least the guaranteed bits per entry);
+        otherwise raises ValueError.
 
         Examples:
             >>> round(gapip("simhash", 0.5, budget=1).error(-0.5), 4)
@@ -187,6 +198,11 @@ class GapIP:
             return float(stats.binom.cdf(t - 1, k, p) if c > 0 else stats.binom.sf(t - 1, k, p))
         if self.method == "sign":
             return _opt.sign_error(c, self.budget)
+        if self.method == "mlae" and _mlae.enumerable(self.mlae_powers(), self.shots_per_power):
+            return float(_mlae.mlae_error(c, self.mlae_powers(), self.shots_per_power,
+                                          self.tau)[0])
+        if self.method == "jl":
+            return _jl.jl_error(c, self.budget, self.bits)
         if self.method == "ae":
             M, r = self.budget, self.repetitions
             probs = _q.ae_distribution(c, M)
@@ -224,7 +240,7 @@ class GapIP:
         if self.method == "ae":
             return self._ae_decide(key, _q.ae_distribution(c, self.budget, jnp))
         if self.method == "mlae":
-            probs = _q.mlae_probabilities(c, _q.mlae_schedule(self.budget), jnp)
+            probs = _q.mlae_probabilities(c, self.mlae_powers(), jnp)
             return self._mlae_decide(key, probs)
         if self.method == "simhash":
             count = _classical.simhash_count_reduced(key, c, self.budget)
@@ -253,8 +269,16 @@ class GapIP:
 
     def _mlae_decide(self, key, probs):
         n_shots = self.shots_per_power
-        schedule = _q.mlae_schedule(self.budget)
+        schedule = self.mlae_powers()
         counts = jax.random.binomial(key, n_shots, probs)
+        if _mlae.enumerable(schedule, n_shots):
+            # the enumerated decision table of the exact law (float64 likelihoods): the
+            # sampled answer is decided exactly as GapIP.error counts it
+            table = jnp.asarray(_mlae.decision_table(schedule, n_shots, self.tau))
+            radix = jnp.asarray([(n_shots + 1) ** (len(schedule) - 1 - j)
+                                 for j in range(len(schedule))])
+            index = jnp.sum(jnp.round(counts).astype(jnp.int32) * radix)
+            return jnp.where(table[index], 1, -1)
         grid, aligned = _q.mlae_grid(self.budget, self.tau)
         m = jnp.asarray(schedule, jnp.float32)[:, None]
         p = jnp.cos((2 * m + 1) * jnp.asarray(grid, jnp.float32)[None, :]) ** 2
@@ -297,7 +321,7 @@ class GapIP:
         elif self.method == "ae":
             answer = self._ae_decide(key, _q.ae_distribution_statevector(g, h, self.budget))
         elif self.method == "mlae":
-            schedule = _q.mlae_schedule(self.budget)
+            schedule = self.mlae_powers()
             answer = self._mlae_decide(key, _q.mlae_probabilities_statevector(g, h, schedule))
         elif self.method == "simhash":
             answer = self._simhash_decide(_classical.simhash_count_faithful(key, g, h, self.budget))
@@ -352,7 +376,7 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
     Raises:
         ValueError: unknown method, path or control, tau outside (0, 1), delta outside
             (0, 1/2), a budget that is not a positive integer (at least 2 for ae, a power of 2
-            for one_qubit) or "optimal", "optimal" for mlae/jl, and, at call time, non-unit,
+            for one_qubit) or "optimal", and, at call time, non-unit,
             non-finite, complex or mismatched vectors.
 
     Examples:
@@ -443,6 +467,15 @@ def _optimal(method, tau, delta, P, shots_per_power, bits, path) -> GapIP:
     if method == "sign":
         opt = _opt.optimal_sign(tau, delta)
         return GapIP("sign", tau, delta, opt.knobs["k"], path=path, optimum=opt)
+    if method == "mlae":
+        opt = _mlae.optimal_mlae(tau, delta)
+        k = opt.knobs
+        return GapIP("mlae", tau, delta, max(k["schedule"]), shots_per_power=k["shots"],
+                     path=path, optimum=opt, schedule=k["schedule"])
+    if method == "jl":
+        opt = _jl.optimal_jl(tau, delta)
+        return GapIP("jl", tau, delta, opt.knobs["k"], bits=opt.knobs["bits"], path=path,
+                     optimum=opt)
     opt = _opt.optimal_threshold_test(method, tau, delta)
     return GapIP(method, tau, delta, opt.knobs["k"], path=path,
                  threshold=opt.knobs["threshold"], optimum=opt)

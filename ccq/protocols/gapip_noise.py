@@ -153,7 +153,7 @@ def trial_structure(proto, P: int) -> list[tuple[int, int, int]]:
         M = proto.budget
         ctrl = 1 if proto.control == "one_qubit" else max(1, math.ceil(math.log2(M)))
         return [(ctrl + n1, 2 * (M - 1), 2 * (M - 1))]
-    return [(n1, 1 + 2 * m, 1 + 2 * m) for m in _q.mlae_schedule(proto.budget)]
+    return [(n1, 1 + 2 * m, 1 + 2 * m) for m in proto.mlae_powers()]
 
 
 def survival(noise, qubits: int, messages: int, memory_rounds: int = 0) -> float:
@@ -305,7 +305,7 @@ def noisy_sample_overlap(proto, key, c, P: int):
         s = survival(proto.noise, q, L, mem)
         probs = _q.ae_distribution(c, proto.budget, jnp)
         return proto._ae_decide(key, s * probs + (1 - s) / proto.budget)
-    schedule = _q.mlae_schedule(proto.budget)
+    schedule = proto.mlae_powers()
     s = jnp.asarray([survival(proto.noise, q, L, mem)
                      for q, L, mem in trial_structure(proto, P)], jnp.float32)
     return proto._mlae_decide(key, s * _q.mlae_probabilities(c, schedule, jnp) + (1 - s) / D)
@@ -374,7 +374,7 @@ def full_path_probabilities(proto, g, h):
         return a if proto.method == "projective" else (1 + a) / 2
     if proto.method == "mlae":
         out = []
-        for m in _q.mlae_schedule(proto.budget):
+        for m in proto.mlae_powers():
             rho = _message(np.outer(v, v.conj()), noise, n1, memory=True)
             for _ in range(m):
                 for w in (u, v):

@@ -15,6 +15,8 @@ expression (symbolic zero) and, where a limit or rounding is involved, numerical
 9. JL: Dasgupta-Gupta tail 2 exp(-k (eps^2/2 - eps^3/3)/2) per vector, 2 vectors, = delta.
 10. Projective: acceptance ((1 + c)/2)^2 moves by tau; threshold_shots at gap tau.
 11. Sign sketch: Chernoff with the tangent of the concave log Phi; rate c^2/pi per row.
+12. AMS sketch: the per-row second moment of (s.g)(s.h) over +-1 signs, the dithered
+    quantiser's range and error variance, and Cantelli's inequality solved for k.
 """
 
 import math
@@ -133,6 +135,63 @@ def jl_rows():
     return sol[0]
 
 
+def ams_row_second_moment():
+    """E[(s.g)^2 (s.h)^2] over independent +-1 signs s: the nonzero E[s_a s_b s_c s_d] are the
+    three pairings (a=b, c=d), (a=c, b=d), (a=d, b=c), with a=b=c=d counted once in each, so
+    E = |g|^2 |h|^2 + 2 <g,h>^2 - 2 sum_j g_j^2 h_j^2. Checked by enumerating all 16 sign
+    patterns at P = 4 (every index pattern of four factors occurs at P = 4)."""
+    import itertools
+    g = sp.symbols("g1:5", real=True)
+    h = sp.symbols("h1:5", real=True)
+    total = 0
+    for s in itertools.product((-1, 1), repeat=4):
+        y = sum(si * gi for si, gi in zip(s, g))
+        zz = sum(si * hi for si, hi in zip(s, h))
+        total += (y * zz) ** 2
+    second = sp.expand(total / 16)
+    gg = sum(x**2 for x in g)
+    hh = sum(x**2 for x in h)
+    cc = sum(x * y for x, y in zip(g, h))
+    formula = gg * hh + 2 * cc**2 - 2 * sum(x**2 * y**2 for x, y in zip(g, h))
+    assert sp.expand(second - formula) == 0
+    # and the mean: E[(s.g)(s.h)] = <g,h>
+    mean = sp.expand(sum(sum(si * gi for si, gi in zip(s, g)) * sum(si * hi for si, hi in
+                                                                     zip(s, h))
+                         for s in itertools.product((-1, 1), repeat=4)) / 16)
+    assert sp.expand(mean - cc) == 0
+    return formula
+
+
+def ams_rows():
+    """Rows k of the AMS sketch with certified error <= delta for every unit pair.
+
+    Quantiser: range L' = sqrt(P)/(1 - 2^-b), 2^b levels, step D = 2 L'/2^b = 2 sqrt(P)/(2^b - 1);
+    |s.g| <= ||g||_1 <= sqrt(P) and the dither is within D/2, so the input stays in
+    [-L', L'] (L' - D/2 = sqrt(P)) and the subtractive-dither error is uniform on [-D/2, D/2],
+    independent of (y, z): variance D^2/12 = P/(3 (2^b - 1)^2). Row term q z = y z + e z:
+    mean c, variance (unit vectors) 1 + c^2 - 2 sum g^2 h^2 + D^2/12 <= V(c) = 1 + c^2 + D^2/12.
+    Cantelli: P(T - k c <= -k c) <= k V/(k V + k^2 c^2) = V/(V + k c^2), decreasing in c > 0
+    (V/(k c^2) = (1 + q)/(k c^2) + 1/k), so the worst case is c = tau; V(tau)/(V(tau) + k tau^2)
+    = delta solved for k."""
+    formula = ams_row_second_moment()
+    del formula
+    bb = sp.Symbol("bb", positive=True)     # 2^b
+    Lp = sp.sqrt(P) / (1 - 1 / bb)
+    D = sp.simplify(2 * Lp / bb)
+    assert sp.simplify(D - 2 * sp.sqrt(P) / (bb - 1)) == 0
+    assert sp.simplify(Lp - D / 2 - sp.sqrt(P)) == 0
+    u = sp.Symbol("u", real=True)
+    var_e = sp.integrate(u**2, (u, -D / 2, D / 2)) / D
+    q = sp.simplify(var_e)
+    assert sp.simplify(q - P / (3 * (bb - 1) ** 2)) == 0
+    V = 1 + c**2 + q
+    ratio = V / (k * c**2)
+    assert sp.simplify(sp.diff(ratio, c) + 2 * (1 + q) / (k * c**3)) == 0     # < 0
+    sol = sp.solve(sp.Eq(V.subs(c, tau) / (V.subs(c, tau) + k * tau**2), delta), k)
+    assert len(sol) == 1
+    return sol[0].subs(bb, 2**b)
+
+
 def overlap_gap():
     """a(+tau) - a(-tau) for a = <u,v>^2 = ((1 + <g,h>)/2)^2."""
     a = ((1 + c) / 2) ** 2
@@ -181,6 +240,7 @@ def _message_counts():
         "gapip.ae_rounds": rounds,
         "gapip.ae_qubits": reps * rounds * (sp.ceiling(sp.log(queries, 2)) + register),
         "gapip.jl_bits": b * jl_rows(),
+        "gapip.ams_bits": b * ams_rows(),
         "gapip.mlae_max_power": mlae_max_power(),
     }
 
@@ -194,6 +254,7 @@ DERIVED = {
     "gapip.sign_bits": sign_bits(),
     "gapip.exact_entry_bits": exact_entry_bits(),
     "gapip.jl_rows": jl_rows(),
+    "gapip.ams_rows": ams_rows(),
     **_message_counts(),
 }
 
@@ -256,3 +317,15 @@ def test_quadratic_separation_of_the_bounds():
     assert sp.simplify(sp.limit(tau**2 * gapip.simhash_bits.expr, tau, 0)
                        - sp.pi**2 * sp.log(1 / delta) / 2) == 0
     assert sp.limit(tau**2 * gapip.swap_shots.expr, tau, 0) == 8 * sp.log(1 / delta)
+
+
+def test_ams_rows():
+    assert sp.simplify(DERIVED["gapip.ams_rows"] - gapip.ams_rows.expr) == 0
+    assert sp.simplify(DERIVED["gapip.ams_bits"] - gapip.ams_bits.expr) == 0
+
+
+def test_ams_rows_certifies_the_protocol_bound():
+    from ccq.protocols.gapip_ams import error_bound
+    for t, bits_, p in ((0.3, 4, 2**6), (0.1, 11, 2**20)):
+        k_ = math.ceil(gapip.ams_rows(tau=t, delta=0.05, P=p, b=bits_))
+        assert error_bound(t, k_, bits_, p) <= 0.05 < error_bound(t, k_ - 2, bits_, p)

@@ -192,6 +192,30 @@ jl_bits = Bound(
     quantity="bits",
 )
 
+ams_rows = Bound(
+    "gapip.ams_rows",
+    (1 - delta) * (1 + tau**2 + P / (3 * (2**b - 1) ** 2)) / (delta * tau**2),
+    "Rows k of an AMS sketch (k shared rows of +-1 signs; Alice sends s.g at b bits, "
+    "subtractively dithered on the full range sqrt(P)/(1 - 2^-b), so never overloaded; Bob "
+    "decides on the sign of sum q_i (s_i.h)) that decide GapIP_tau with error <= delta for "
+    "EVERY pair of unit vectors: per row E = c and Var = 1 + c^2 - 2 sum g_j^2 h_j^2 + "
+    "Delta^2/12 <= 1 + c^2 + P/(3 (2^b - 1)^2); Cantelli's inequality bounds the error by "
+    "V/(V + k c^2), decreasing in |c|, so c = tau is the worst case. Loose by about "
+    "(1 - delta)/(delta z^2) (7x at delta = 0.05) for flat vectors, where T is near Gaussian.",
+    "sufficient",
+    "Alon-Matias-Szegedy 1996 + Cantelli; derived in proofs/proof_gapip.py",
+    quantity="copies",
+)
+
+ams_bits = Bound(
+    "gapip.ams_bits",
+    b * ams_rows.expr,
+    "Bits of the AMS sketch protocol: gapip.ams_rows entries at b bits each, one-way.",
+    "sufficient",
+    "derived in proofs/proof_gapip.py",
+    quantity="bits",
+)
+
 exact_entry_bits = Bound(
     "gapip.exact_entry_bits",
     sp.log(1 + sp.sqrt(P) / tau, 2),

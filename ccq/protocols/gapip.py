@@ -26,6 +26,9 @@ sign       Alice sends sign(r_i.g); Bob sums sign(r_i.g) (r_i.h)     one-way,   
            with his real projections, decides on the sign            public coin
 jl         k Gaussian projections, b-bit dithered entries            one-way,     rows k
                                                                      public coin
+ams        k shared rows of +-1 signs (AMS), b-bit dithered entries  one-way,     rows k
+           on the full range sqrt(P); law depends on the vectors,    public coin
+           certified by Cantelli (:mod:`.gapip_ams`)
 exact      all P entries at b bits                                   one-way      bits/entry b
 ========== ========================================================= ============ ==============
 
@@ -72,13 +75,14 @@ from ..sim import num_qubits
 from ..sketches import gapip as _classical
 from . import _gapip_quantum as _q
 from . import gapip_noise as _noise
+from . import gapip_ams as _ams
 from . import gapip_jl as _jl
 from . import gapip_mlae as _mlae
 from . import gapip_optimal as _opt
 
 __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "register_qubits"]
 
-METHODS = ("swap", "projective", "ae", "mlae", "simhash", "sign", "jl", "exact")
+METHODS = ("swap", "projective", "ae", "mlae", "simhash", "sign", "jl", "ams", "exact")
 QUANTUM_METHODS = ("swap", "projective", "ae", "mlae")
 CONTROLS = ("register", "one_qubit")
 OPTIMAL_METHODS = METHODS
@@ -170,7 +174,7 @@ class GapIP:
                         rounds=1 + 2 * max(schedule))
         if self.method in ("simhash", "sign"):
             return Cost(bits=k, rounds=1)
-        if self.method == "jl":
+        if self.method in ("jl", "ams"):
             return Cost(bits=k * self.bits, rounds=1)
         return Cost(bits=P * k, rounds=1)       # exact
 
@@ -215,6 +219,10 @@ class GapIP:
         if self.method == "exact":
             if self.budget_for(P) >= _bounds.exact_entry_bits(P=P, tau=self.tau):
                 return 0.0
+        if self.method == "ams":
+            raise ValueError("ams: the error depends on (g, h) beyond <g,h>; its certified "
+                             "worst case over unit vectors is "
+                             "ccq.protocols.gapip_ams.error_bound(c, k, bits, P)")
         raise ValueError(f"method {self.method!r} (budget {self.budget}) has no closed-form "
                          "error probability; estimate it by sampling with sample_overlap")
 
@@ -249,6 +257,9 @@ class GapIP:
             return _sign(_classical.sign_statistic_reduced(key, c, self.budget))
         if self.method == "jl":
             return _sign(_classical.jl_estimate_reduced(key, c, self.budget, self.bits))
+        if self.method == "ams":
+            raise ValueError("ams has no reduced path: its law depends on (g, h) beyond "
+                             "<g,h>; call the protocol on (g, h)")
         if self.error(1.0, P) == 0.0:          # exact at a guaranteed budget: the true sign
             return _sign(c)
         raise ValueError("exact below the guaranteed bits per entry depends on the vectors, "
@@ -310,6 +321,8 @@ class GapIP:
         c = jnp.dot(g, h)
         if self.method == "exact":
             answer = _sign(jnp.dot(_classical.exact_quantise(g, self.budget_for(P)), h))
+        elif self.method == "ams":          # no reduced path: always the explicit matrix
+            answer = _sign(_classical.ams_statistic_faithful(key, g, h, self.budget, self.bits))
         elif self.path == "reduced":
             answer = self.sample_overlap(key, c, P)
         elif self.noise is not None:
@@ -338,7 +351,7 @@ def _sign(x):
 
 def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None = None, *,
           repetitions: int | None = None, shots_per_power: int = MLAE_SHOTS,
-          bits: int = JL_BITS, path: str = "reduced", threshold: int | None = None,
+          bits: int | None = None, path: str = "reduced", threshold: int | None = None,
           control: str = "register", P: int | None = None, noise=None) -> GapIP:
     """Build a GapIP_tau protocol.
 
@@ -349,13 +362,15 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         budget: shots (swap), copies (projective), Grover applications M (ae), largest Grover
             power (mlae), sign bits (simhash, sign), rows (jl) or bits per entry (exact);
             ``None`` picks it from the bound; ``"optimal"`` searches every knob of the method
-            (budget, threshold, repetitions, control) with the exact error law, worst case over
+            (budget, threshold, repetitions, control) with the exact error law (ams: its
+            certified Cantelli bound, worst case over all unit vectors), worst case over
             the whole promise (:mod:`ccq.protocols.gapip_optimal`); the result's ``optimum``
             holds the knobs, the exact worst-case error and the overlap c where it sits.
         repetitions: parallel runs of canonical AE with a majority vote (default: the odd
             number from ``ccq.bounds.gapip.ae_repetitions``; 1 for other methods).
         shots_per_power: shots per Grover power of ``mlae``.
-        bits: bits per entry of the ``jl`` sketch.
+        bits: bits per entry of the ``jl`` sketch (default 4) or the ``ams`` sketch (default:
+            the bits of the certified optimum at P).
         path: ``"reduced"`` (exact 2-D / distributional path, any P) or ``"full"``
             (statevector for quantum methods, explicit shared matrices for sketches).
         threshold: accept-count threshold of swap, projective, simhash (default: midpoint).
@@ -400,9 +415,12 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
     tau = check_in_interval(tau, "tau", 0.0, 1.0)
     delta = check_in_interval(delta, "delta", 0.0, 0.5)
     shots_per_power = check_int(shots_per_power, "shots_per_power", minimum=1)
-    bits = check_int(bits, "bits", minimum=1, maximum=32)
     if P is not None:
         P = check_int(P, "P", minimum=2)
+    if bits is None:
+        bits = _ams.optimal_ams(tau, delta, P or P_DEFAULT).knobs["bits"] if (
+            method == "ams" and budget is None) else JL_BITS
+    bits = check_int(bits, "bits", minimum=1, maximum=32)
     noise = _noise.check_noise(noise, method)
     if budget == "optimal" and noise is not None:
         return _noise.noisy_optimum(method, tau, delta, P or P_DEFAULT, noise, path=path)
@@ -429,6 +447,8 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         budget = _bounds.sign_bits.ceil(tau=tau, delta=delta)
     elif method == "jl":
         budget = _bounds.jl_rows.ceil(tau=tau, delta=delta)
+    elif method == "ams":
+        budget = _bounds.ams_rows.ceil(tau=tau, delta=delta, P=P or P_DEFAULT, b=bits)
     if method == "ae" and control == "one_qubit" and budget & (budget - 1):
         raise ValueError(f"control='one_qubit' (semiclassical QFT) needs a power-of-2 budget M, "
                          f"got {budget}")
@@ -472,6 +492,10 @@ def _optimal(method, tau, delta, P, shots_per_power, bits, path) -> GapIP:
         k = opt.knobs
         return GapIP("mlae", tau, delta, max(k["schedule"]), shots_per_power=k["shots"],
                      path=path, optimum=opt, schedule=k["schedule"])
+    if method == "ams":
+        opt = _ams.optimal_ams(tau, delta, P)
+        return GapIP("ams", tau, delta, opt.knobs["k"], bits=opt.knobs["bits"], path=path,
+                     optimum=opt)
     if method == "jl":
         opt = _jl.optimal_jl(tau, delta)
         return GapIP("jl", tau, delta, opt.knobs["k"], bits=opt.knobs["bits"], path=path,

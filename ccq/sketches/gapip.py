@@ -11,6 +11,11 @@ same distribution from ``c = <g, h>`` alone (any P):
 * JL: ``(r.g, r.h)`` for a standard Gaussian row r is bivariate normal with correlation c.
   Alice sends each ``r.g`` as a b-bit index of a subtractively dithered uniform quantiser on
   [-L, L] (the dither is public); Bob estimates ``sum_i q_i (r_i.h) / k`` and decides on its sign.
+* AMS: k shared rows of +-1 signs; Alice sends each ``s_i.g`` as a b-bit index of a
+  subtractively dithered uniform quantiser on ``[-L', L']``, ``L' = sqrt(P)/(1 - 2^-b)`` (never
+  overloads for a unit vector); Bob decides on the sign of ``sum_i q_i (s_i.h)``. Its law depends
+  on (g, h) beyond c, so it has no reduced path (moments and certified bound:
+  :mod:`ccq.protocols.gapip_ams`).
 * exact: Alice sends every entry rounded to a uniform grid of 2^b levels on [-1, 1]; Bob
   decides on the sign of ``<q(g), h>`` (deterministic).
 
@@ -39,6 +44,7 @@ __all__ = [
     "jl_quantise",
     "exact_quantise",
     "JL_CLIP",
+    "ams_statistic_faithful",
 ]
 
 JL_CLIP = 4.0   # quantiser range [-L, L] in units of the (unit) standard deviation of r.g
@@ -172,3 +178,21 @@ def exact_quantise(x, bits: int):
     """
     step = 2.0 / (2**bits - 1)
     return -1.0 + step * jnp.round((jnp.clip(x, -1.0, 1.0) + 1.0) / step)
+
+
+def ams_statistic_faithful(key, g, h, k: int, bits: int):
+    """AMS sketch: Bob's statistic ``sum_i q_i (s_i.h)`` from k shared rows of +-1 signs,
+    Alice's ``s_i.g`` sent at b bits each (dithered, range ``sqrt(P)/(1 - 2^-b)``; O(k P)).
+
+    Examples:
+        >>> g = jnp.array([1.0, 0.0]); h = jnp.array([0.6, 0.8])
+        >>> bool(ams_statistic_faithful(jax.random.key(0), g, h, 4000, 8) > 0)
+        True
+    """
+    P = g.shape[0]
+    k_rows, k_dither = jax.random.split(key)
+    signs = jax.random.rademacher(k_rows, (k, P), dtype=jnp.float32)
+    y, z = signs @ g, signs @ h
+    clip = float(np.sqrt(P)) / (1 - 2.0**-bits)
+    q = jl_quantise(y, _dither(k_dither, k, bits, clip), bits, clip)
+    return jnp.sum(q * z)

@@ -145,19 +145,21 @@ def ams_row_second_moment():
     h = sp.symbols("h1:5", real=True)
     total = 0
     for s in itertools.product((-1, 1), repeat=4):
-        y = sum(si * gi for si, gi in zip(s, g))
-        zz = sum(si * hi for si, hi in zip(s, h))
+        y = sum(si * gi for si, gi in zip(s, g, strict=True))
+        zz = sum(si * hi for si, hi in zip(s, h, strict=True))
         total += (y * zz) ** 2
     second = sp.expand(total / 16)
     gg = sum(x**2 for x in g)
     hh = sum(x**2 for x in h)
-    cc = sum(x * y for x, y in zip(g, h))
-    formula = gg * hh + 2 * cc**2 - 2 * sum(x**2 * y**2 for x, y in zip(g, h))
+    cc = sum(x * y for x, y in zip(g, h, strict=True))
+    formula = gg * hh + 2 * cc**2 - 2 * sum(x**2 * y**2 for x, y in zip(g, h, strict=True))
     assert sp.expand(second - formula) == 0
     # and the mean: E[(s.g)(s.h)] = <g,h>
-    mean = sp.expand(sum(sum(si * gi for si, gi in zip(s, g)) * sum(si * hi for si, hi in
-                                                                     zip(s, h))
-                         for s in itertools.product((-1, 1), repeat=4)) / 16)
+    mean = 0
+    for s in itertools.product((-1, 1), repeat=4):
+        mean += (sum(si * gi for si, gi in zip(s, g, strict=True))
+                 * sum(si * hi for si, hi in zip(s, h, strict=True)))
+    mean = sp.expand(mean / 16)
     assert sp.expand(mean - cc) == 0
     return formula
 

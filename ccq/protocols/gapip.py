@@ -74,10 +74,10 @@ from ..bounds import gapip as _bounds
 from ..sim import num_qubits
 from ..sketches import gapip as _classical
 from . import _gapip_quantum as _q
-from . import gapip_noise as _noise
 from . import gapip_ams as _ams
 from . import gapip_jl as _jl
 from . import gapip_mlae as _mlae
+from . import gapip_noise as _noise
 from . import gapip_optimal as _opt
 
 __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "register_qubits"]

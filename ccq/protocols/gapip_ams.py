@@ -27,7 +27,8 @@ Cantelli's one-sided Chebyshev inequality then bounds the error at every unit pa
 rigorous and loose: for dense, flat vectors T is close to Gaussian (CLT; the rows tend to the
 bivariate-normal rows of the JL sketch) and the error is about ``Phi(-c sqrt(k / V))``
 (:func:`flat_error_normal`, an approximation, not a law), about 7x fewer rows at delta = 0.05
-(z^2 = 2.7 against (1 - delta)/delta = 19). A budget can only be certified against the bound, and :func:`optimal_ams` does exactly that.
+(z^2 = 2.7 against (1 - delta)/delta = 19). A budget can only be certified against the
+bound, and :func:`optimal_ams` does exactly that.
 
 Examples:
     >>> opt = optimal_ams(0.1, 0.05, 2**20)

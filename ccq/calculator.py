@@ -182,6 +182,11 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
         Method("Gaussian / JL sketch", "classical",
                {"bits": "gapip.jl_bits / gapip.jl_rows * ceiling(gapip.jl_rows)", "rounds": 1},
                note="ceil(gapip.jl_rows) entries of b bits"),
+        Method("AMS sketch, +-1 rows (public coins, certified)", "classical",
+               {"bits": "gapip.ams_bits / gapip.ams_rows * ceiling(gapip.ams_rows)", "rounds": 1},
+               note="ceil(gapip.ams_rows) entries of b bits, dithered on the full range "
+                    "sqrt(P): Cantelli-certified for every unit pair (the best b is about "
+                    "log2 sqrt(P) + 1; ccq.gapip('ams', ..., budget='optimal') picks it)"),
         Method("send g (b bits per entry)", "classical",
                {"bits": "P * (floor(gapip.exact_entry_bits) + 1)", "rounds": 1},
                note="b = floor(gapip.exact_entry_bits) + 1 bits per entry, so that rounding "

@@ -14,6 +14,10 @@ delta:
 * mlae, jl: no closed form; the error is estimated from ``trials`` sampled runs per sign with
   common random numbers across budgets (one compilation per tau: budgets are traced, shapes
   padded to the search's upper end, the default budget (jl) or twice it (mlae));
+* ams: ``budget="optimal"`` against its certified worst case (Cantelli on the exact per-row
+  variance, every unit pair; :mod:`ccq.protocols.gapip_ams`): the AMS law depends on the
+  vectors beyond c, so there is no exact law and no sampled check; rows x bits are chosen per
+  P (the quantiser's range is sqrt(P)), costed at P = 2^20 only;
 * exact: the bits per entry that provably never err (``gapip.exact_entry_bits``), not searched.
 
 Every error depends on (g, h) only through c = <g,h> (the reduced path is exact, tested against
@@ -41,8 +45,8 @@ from ccq.protocols import _gapip_quantum as q
 from ccq.sketches import gapip as classical
 
 DELTA = 0.05
-OPTIMAL = ("swap", "projective", "simhash", "sign", "ae")
-CLASSICAL_IMPLEMENTED = ("simhash", "sign", "jl", "exact")
+OPTIMAL = ("swap", "projective", "simhash", "sign", "ae", "ams")
+CLASSICAL_IMPLEMENTED = ("simhash", "sign", "jl", "ams", "exact")
 P_REF = 2**20
 TAU_REF = 0.05
 SOURCE = "arXiv 2606.20344 (seed 000/001), reconstruction"
@@ -199,6 +203,8 @@ def run(key, c: Config):
     for P in c.Ps:
         opt = (ccq.gapip(c.method, c.tau, c.delta, budget="optimal", P=P)
                if c.method in OPTIMAL else None)
+        if c.method == "ams":       # rows x bits at P; the default is that optimum
+            base = opt
         if opt is not None:
             cost = opt.cost(P)
             lo, hi = (_clopper_pearson(wrong, c.trials) if wrong >= 0 and c.trials
@@ -316,6 +322,11 @@ def band_verdict(band):
     return verdict, "; ".join(parts)
 
 
+def _ams_knobs(rows, P):
+    bits = sorted({r["communication"] // r["budget"] for r in _at(rows, "ams", P)})
+    return f"{'/'.join(map(str, bits))} bits per row"
+
+
 def claims(rows):
     ids = ("gapip.quadratic_advantage", "gapip.swap_no_advantage", "gapip.ae_rounds",
            "gapip.crossover", "gapip.log_p_scaling", "gapip.mlae_vs_ae",
@@ -391,7 +402,7 @@ def claims(rows):
         "= 2^10..2^40 and its median C is in [1/3, 3] (holds) or [0.1, 10] (partly)",
         f"crossover band at P = 2^{int(math.log2(P))}: tau* in [{lo:.3g}, {hi:.3g}] (optimal AE "
         f"= HLPS optimal one-way rate z^2/(2 ln 2 tau^2), resp. = best implemented classical: "
-        f"sign, SimHash, JL, exact){edge}; {text}",
+        f"sign, SimHash, JL, AMS, exact){edge}; {text}",
         verdict))
     ps = sorted({r["P"] for r in rows if r["method"] == "ae" and r["tau"] == taus[0]})
     if len(ps) >= 3:
@@ -459,9 +470,12 @@ def claims(rows):
         "the optimal one-way bit rate for correlation estimation has constant 1/(2 ln 2) per "
         "bit (minimax MSE (1/(2 ln 2) + o(1))/k); achieved with exponentially many samples",
         "best implemented sketch within a constant of the HLPS rate",
-        (f"sign-sketch bits / HLPS z^2/(2 ln 2 tau^2) = {min(sh):.2f}..{max(sh):.2f} (asymptote "
+(f"sign-sketch bits / HLPS z^2/(2 ln 2 tau^2) = {min(sh):.2f}..{max(sh):.2f} (asymptote "
          f"(pi/2)/(1/(2 ln 2)) = {math.pi * math.log(2):.2f}); SimHash / sign = "
-         f"{min(ratios('simhash', 'sign')):.2f}..{max(ratios('simhash', 'sign')):.2f}")
+         f"{min(ratios('simhash', 'sign')):.2f}..{max(ratios('simhash', 'sign')):.2f}"
+         + (f"; AMS (+-1 rows, certified worst case over unit vectors, {_ams_knobs(rows, P)}) "
+            f"/ sign = {min(ratios('ams', 'sign')):.0f}..{max(ratios('ams', 'sign')):.0f}"
+            if ratios("ams", "sign") else ""))
         if sh else "n/a",
         "finding"))
     return out
@@ -470,6 +484,7 @@ def claims(rows):
 _TAUS = (0.3, 0.15, 0.1, 0.05, 0.03, 0.02, 0.01, 0.007, 0.005, 0.003, 0.002)
 _PS = tuple(2**e for e in range(4, 41, 2))
 _METHODS = ("swap", "projective", "ae", "mlae", "simhash", "sign", "jl", "exact", "hlps")
+_AMS_PS = (2**20,)         # ams: certified rows x bits depend on P through the range sqrt(P)
 
 
 def _trials(method, tau):
@@ -484,11 +499,13 @@ def _trials(method, tau):
 
 _GRID = [Config(m, t, _trials(m, t), _PS)
          for m in _METHODS for t in _TAUS
-         if not (m == "jl" and t < 0.02) and not (m == "mlae" and t < 0.005)]
+         if not (m == "jl" and t < 0.02) and not (m == "mlae" and t < 0.005)] + [
+    Config("ams", t, 0, _AMS_PS) for t in _TAUS]
 _QUICK_TAUS = (0.3, 0.1, 0.05)
 _QUICK = [Config(m, t, 300 if m in ("mlae", "jl") else 0, (2**4, 2**10, 2**20, 2**30))
           for m in _METHODS for t in _QUICK_TAUS
-          if not (m in ("mlae", "jl") and t < 0.1)]
+          if not (m in ("mlae", "jl") and t < 0.1)] + [
+    Config("ams", t, 0, (2**20,)) for t in _QUICK_TAUS]
 
 EXPERIMENT = Experiment(
     name="gapip_scaling",

@@ -5,8 +5,9 @@ of <g,h> with O~(tau^-1 log P) qubits while classical sketches need Theta(tau^-2
 one-way quantum protocols (swap test, Bob's projection) are no better than sketches. Markers:
 exact optimal budgets, worst case over the whole promise |c| in [tau, 1] (filled; open: ML-AE
 and JL, sampled searches at c = +-tau); exact = P entries at the provably sufficient bits;
-stars: the HLPS optimal one-way rate. Lines: sufficient budgets of ccq.bounds.gapip (dashed)
-and the classical lower bound min(tau^-2, P) (dotted, constant 1).
+stars: the HLPS optimal one-way rate; AMS: rows x bits certified by Cantelli over every unit
+pair (its law depends on the vectors beyond <g,h>). Lines: sufficient budgets of
+ccq.bounds.gapip (dashed) and the classical lower bound min(tau^-2, P) (dotted, constant 1).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ STYLE = {"ae": ("#0072B2", "o", "amplitude estimation, optimal (qubits)"),
          "sign": ("#D55E00", "o", "sign sketch, real receiver (bits)"),
          "simhash": ("#E69F00", "v", "SimHash (bits)"),
          "jl": ("#CC79A7", "s", "Gaussian sketch, 4-bit entries, sampled search (bits)"),
+         "ams": ("#882255", "P", "AMS sketch (+-1 rows), certified worst case (bits)"),
          "exact": ("#7a7a7a", "x", "send g, P entries (bits)"),
          "hlps": ("#000000", "*", "optimal one-way bit rate, HLPS constant (bits)")}
 OPEN = ("mlae", "jl", "swap")

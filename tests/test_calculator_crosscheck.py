@@ -35,6 +35,13 @@ def _gapip(method, **kw):
     return cost
 
 
+def _gapip_ams(p):
+    from ccq.protocols.gapip import gapip
+
+    c = gapip("ams", p["tau"], p["delta"], bits=int(p["b"]), P=int(p["P"])).cost(int(p["P"]))
+    return {"qubits": c.qubits, "bits": c.bits}
+
+
 def _tieaudit(method):
     def cost(p):
         from ccq.protocols import tieaudit as ta
@@ -141,6 +148,7 @@ CHECKS = {
     ("gapip", "sign sketch, real receiver (public coins)"): (_gapip("sign"), "exact"),
     ("gapip", "SimHash (public coins)"): (_gapip("simhash"), "exact"),
     ("gapip", "Gaussian / JL sketch"): (_gapip("jl", bits=True), "exact"),
+    ("gapip", "AMS sketch, +-1 rows (public coins, certified)"): (_gapip_ams, "exact"),
     ("gapip", "send g (b bits per entry)"): (_gapip("exact"), "exact"),
     ("tieaudit", "quantum fingerprints"): (_tieaudit("quantum"), "exact"),
     ("tieaudit", "birthday sampling (public coins)"): (_tieaudit("birthday"), "exact"),

@@ -137,6 +137,9 @@ ENTRY_POINTS: dict[str, object] = {
                        lambda: ccq.gapip("simhash", 0.2).error(-1.5),
                        lambda: ccq.gapip("swap", 0.2).sample_overlap(KEY, NAN),  # audit
                        lambda: ccq.gapip("ae", 0.2).sample_overlap(KEY, 3.0),
+                       lambda: ccq.gapip("ams", 0.2).error(0.2),   # law depends on (g, h)
+                       lambda: ccq.gapip("ams", 0.2).sample_overlap(KEY, 0.2),
+                       lambda: ccq.gapip("ams", 0.2, bits=0),
                        lambda: ccq.gapip("ae", 0.2, noise=0.1),
                        lambda: ccq.gapip("simhash", 0.2, noise=ccq.noise.Noise(dephasing=0.1)),
                        lambda: ccq.gapip("ae", 0.2, budget=4,

@@ -6,6 +6,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ccq
 from ccq.bounds import gapip as bounds
@@ -127,3 +129,21 @@ def test_ams_loses_to_the_sign_sketch():
         a = ccq.gapip("ams", tau, budget="optimal", P=2**20)
         s = ccq.gapip("sign", tau, budget="optimal")
         assert a.cost(2**20).bits > 10 * s.cost(2**20).bits
+
+
+@settings(max_examples=40, deadline=None)
+@given(tau=st.floats(0.01, 0.9), delta=st.floats(0.001, 0.45), log_p=st.integers(1, 40),
+       u=st.floats(0.0, 1.0))
+def test_optimum_certifies_every_c_in_the_promise_and_beats_fewer_rows(tau, delta, log_p, u):
+    """Property: at the optimum the certified error is <= delta at every |c| in [tau, 1], one
+    row fewer at the same bits is not certified, and the default budget is never cheaper."""
+    P = 2**log_p
+    opt = ams.optimal_ams(tau, delta, P)
+    k, b = opt.knobs["k"], opt.knobs["bits"]
+    c = tau + u * (1 - tau)
+    assert ams.error_bound(c, k, b, P) <= delta
+    assert ams.error_bound(-c, k, b, P) <= delta
+    if k > 1:
+        assert ams.error_bound(tau, k - 1, b, P) > delta
+    default = ccq.gapip("ams", tau, delta, P=P)
+    assert default.cost(P).bits >= k * b

@@ -29,7 +29,7 @@ STYLE = {"ae": ("#0072B2", "o", "amplitude estimation, optimal (qubits)"),
          "sign": ("#D55E00", "o", "sign sketch, real receiver (bits)"),
          "simhash": ("#E69F00", "v", "SimHash (bits)"),
          "jl": ("#CC79A7", "s", "Gaussian sketch, 4-bit entries, sampled search (bits)"),
-         "ams": ("#882255", "P", "AMS sketch (+-1 rows), certified worst case (bits)"),
+         "ams": ("#a0a0a0", "P", "AMS sketch (+-1 rows), certified worst case (bits)"),
          "exact": ("#7a7a7a", "x", "send g, P entries (bits)"),
          "hlps": ("#000000", "*", "optimal one-way bit rate, HLPS constant (bits)")}
 OPEN = ("mlae", "jl", "swap")

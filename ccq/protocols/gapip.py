@@ -360,7 +360,7 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         tau: promised margin, in (0, 1).
         delta: target error probability, in (0, 1/2); used only when choosing budgets.
         budget: shots (swap), copies (projective), Grover applications M (ae), largest Grover
-            power (mlae), sign bits (simhash, sign), rows (jl) or bits per entry (exact);
+            power (mlae), sign bits (simhash, sign), rows (jl, ams) or bits per entry (exact);
             ``None`` picks it from the bound; ``"optimal"`` searches every knob of the method
             (budget, threshold, repetitions, control) with the exact error law (ams: its
             certified Cantelli bound, worst case over all unit vectors), worst case over

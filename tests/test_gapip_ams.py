@@ -147,3 +147,14 @@ def test_optimum_certifies_every_c_in_the_promise_and_beats_fewer_rows(tau, delt
         assert ams.error_bound(tau, k - 1, b, P) > delta
     default = ccq.gapip("ams", tau, delta, P=P)
     assert default.cost(P).bits >= k * b
+
+
+@pytest.mark.parametrize("bits", [1, 2, 5])
+def test_enumeration_at_the_range_edge_flat_vector(bits):
+    """g flat reaches |s.g| = sqrt(P), the edge of the quantiser's range: the exact dither
+    integral (with the real quantiser's index clip) still gives the unclipped moments."""
+    P = 4
+    g = np.ones(P) / 2.0
+    h = np.array([0.5, 0.5, 0.5, -0.5])                 # c = 0.5
+    assert ams.row_moments_enumerated(g, h, bits=bits) == pytest.approx(
+        ams.row_moments(g, h, bits=bits), abs=1e-12)

@@ -205,6 +205,7 @@ ams_rows = Bound(
     "sufficient",
     "Alon-Matias-Szegedy 1996 + Cantelli; derived in proofs/proof_gapip.py",
     quantity="copies",
+    ranges={"b": (1, 32)},      # bits per entry, as in ccq.gapip
 )
 
 ams_bits = Bound(
@@ -214,6 +215,7 @@ ams_bits = Bound(
     "sufficient",
     "derived in proofs/proof_gapip.py",
     quantity="bits",
+    ranges={"b": (1, 32)},
 )
 
 exact_entry_bits = Bound(

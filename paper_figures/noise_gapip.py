@@ -17,7 +17,7 @@ import numpy as np
 
 from ccq.experiment import load_results
 
-from ._style import new_figure, save, series, standalone
+from ._style import legend_below, new_figure, save, series, standalone
 
 REQUIRES = ("noise_gapip",)
 CHANNELS = (("depolarizing", "depolarising per qubit"), ("dephasing", "dephasing per qubit"),
@@ -74,9 +74,9 @@ def plot(results_dir, out_dir):
     ax_t.set_title("TieAudit: quantum vs birthday")
     eps = (1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4)
     _ticks(ax_t, eps, ["1/64", "1/32", "1/16", "1/8", "1/4"])
-    ax_m.legend(handles=ax_m.lines + handles, loc="upper left", fontsize=6,
-                title="solid: P = 2^20, dashed: 2^30;\nfilled: with mitigation, open: none",
-                title_fontsize=6)
+    legend_below(ax_m, handles=ax_m.lines + handles,
+                 title="solid: P = 2^20, dashed: 2^30;\nfilled: with mitigation, open: none",
+                 title_fontsize=6)
     fig.tight_layout()
     return save(fig, out_dir, "noise_gapip")
 

@@ -15,7 +15,7 @@ import math
 
 from ccq.experiment import load_results
 
-from ._style import BOUND, new_figure, save, series, standalone
+from ._style import BOUND, legend_below, new_figure, save, series, standalone
 
 REQUIRES = ("noise_superdense_ghz",)
 CHANNELS = ("depolarizing", "dephasing", "amplitude_damping", "memory", "erasure")
@@ -23,7 +23,8 @@ CHANNELS = ("depolarizing", "dephasing", "amplitude_damping", "memory", "erasure
 
 def plot(results_dir, out_dir):
     rows = load_results(results_dir / "noise_superdense_ghz.csv")
-    fig, (ax_s, ax_p, ax_k) = new_figure(ncols=3)
+    fig, axes = new_figure(nrows=3, height=9.2)   # one column: three panels with legends below
+    ax_s, ax_p, ax_k = axes[:, 0]
     for i, ch in enumerate(CHANNELS):
         mine = sorted((r for r in rows if r["kind"] == "superdense" and r["channel"] == ch),
                       key=lambda r: r["p"])
@@ -34,7 +35,7 @@ def plot(results_dir, out_dir):
     ax_s.set_xlabel("noise per qubit (memory: per round)")
     ax_s.set_ylabel("bits per qubit sent")
     ax_s.set_title("superdense link vs classical")
-    ax_s.legend(fontsize=6)
+    legend_below(ax_s, ncol=2)
     for k in range(4):
         mine = sorted((r for r in rows if r["kind"] == "purified" and r["purify_rounds"] == k),
                       key=lambda r: r["fidelity"])
@@ -45,7 +46,7 @@ def plot(results_dir, out_dir):
     ax_p.set_xlabel("raw Werner fidelity F")
     ax_p.set_ylabel("online bits per qubit")
     ax_p.set_title("purified ebits")
-    ax_p.legend(fontsize=6)
+    legend_below(ax_p, ncol=2)
     i = 0
     for n in (3, 8):
         for lp in (20, 30):
@@ -59,7 +60,7 @@ def plot(results_dir, out_dir):
     ax_k.set_xlabel("depolarising p per share")
     ax_k.set_ylabel("GHZ copies per coordinate")
     ax_k.set_title("GHZ key: cost until rate zero")
-    ax_k.legend(fontsize=6)
+    legend_below(ax_k, ncol=2)
     return save(fig, out_dir, "noise_superdense_ghz")
 
 

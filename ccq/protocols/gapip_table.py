@@ -11,10 +11,12 @@ calculator's AE row instant at the tabulated points.
 
 Grid: :data:`TAUS` (the taus of experiments/gapip_scaling.py and points between them) x
 :data:`DELTAS`; the committed file holds delta = 0.01 only down to tau = 0.005 (each smaller tau
-takes minutes there; :func:`lookup` returns None for what is not in it). Regenerate with ``python -m ccq.protocols.gapip_table`` (a few
-minutes on one core); ``tests/test_gapip_table.py`` checks entries against a fresh search.
+takes minutes there; :func:`lookup` returns None for what is not in it). Regenerate with
+``python -m ccq.protocols.gapip_table`` (tens of minutes on the shared machine);
+``tests/test_gapip_table.py`` checks entries against a fresh search.
 
 Examples:
+    >>> import math
     >>> cands = lookup(0.1, 0.05)
     >>> min(r * 2 * (M - 1) * ((1 if ctl == "one_qubit" else max(1, math.ceil(math.log2(M))))
     ...     + 21) for r, M, ctl, w, c in cands)

@@ -166,13 +166,11 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                note="whole copies: ceil(gapip.projective_copies) registers of "
                     "1 + ceil(log2 P) qubits"),
         Method("amplitude estimation", "quantum",
-               {"qubits": "(2*floor(ceiling(gapip.ae_repetitions)/2) + 1)"
-                          " * 2*(ceiling(gapip.ae_queries) - 1)"
-                          " * (Max(1, ceiling(log(ceiling(gapip.ae_queries), 2)))"
-                          " + gapip.swap_qubits / gapip.swap_shots)",
-                "rounds": "2*(ceiling(gapip.ae_queries) - 1)"},
-               note="an odd number of parallel runs (majority vote), each 2(M - 1) messages of "
-                    "the control and message registers; M = ceil(gapip.ae_queries)"),
+               {"qubits": "gapip.ae_optimal_qubits"},
+               note="exact optimum over runs r, Grover applications M and where the control "
+                    "lives (ccq.gapip('ae', tau, delta)): tabulated at tau in 0.002..0.5, delta "
+                    "0.01 and 0.05, log-interpolated between taus; r runs of 2(M - 1) messages "
+                    "(rounds: ccq.gapip(...).cost(P)); outside the table the bound's budget"),
         Method("SimHash (public coins)", "classical",
                {"bits": "2*floor(ceiling(gapip.simhash_bits)/2) + 1", "rounds": 1},
                note="an odd number of sign bits (majority vote)"),

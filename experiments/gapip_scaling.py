@@ -158,7 +158,7 @@ def _verify(key, proto, tau, trials):
 def search(key, c: Config):
     """Minimal budget, its worst-case error (exact or sampled) and sampled check counts."""
     method, tau, delta = c.method, c.tau, c.delta
-    default = ccq.gapip(method, tau, delta)
+    default = ccq.gapip(method, tau, delta, "bound")
     if method == "exact":
         return None, 0.0, float("nan"), -1
     if method in OPTIMAL:
@@ -198,7 +198,7 @@ def run(key, c: Config):
                  "sampled_error_hi": float("nan"), "qubits": 0, "bits": bits, "rounds": 1,
                  "communication": bits} for P in c.Ps]
     budget, error, sampled, wrong = search(key, c)
-    base = ccq.gapip(c.method, c.tau, c.delta)
+    base = ccq.gapip(c.method, c.tau, c.delta, "bound")   # the bound-derived budget
     rows = []
     for P in c.Ps:
         opt = (ccq.gapip(c.method, c.tau, c.delta, budget="optimal", P=P)
@@ -450,7 +450,7 @@ def claims(rows):
     ae_rows = _at(rows, "ae", P)
     gain = []
     for r in ae_rows:
-        d = ccq.gapip("ae", r["tau"], DELTA)
+        d = ccq.gapip("ae", r["tau"], DELTA, "bound")
         gain.append((r["tau"], d.cost(P).qubits / r["qubits"], r["repetitions"], r["budget"],
                      r["control"]))
     out.append(Claim(

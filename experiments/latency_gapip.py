@@ -40,7 +40,7 @@ class Config:
 
 @functools.cache
 def _cost(method: str, tau: float, P: int):
-    return ccq.gapip(method, tau, DELTA).cost(P)
+    return ccq.gapip(method, tau, DELTA, "bound").cost(P)   # the latency topic's budgets
 
 
 def run(key, c: Config):
@@ -53,7 +53,7 @@ def run(key, c: Config):
         best_c = min(CLASSICAL, key=times.get)
         best_q = min(QUANTUM, key=times.get)
         ae = _cost("ae", tau, P)
-        M = ccq.gapip("ae", tau, DELTA).budget
+        M = ccq.gapip("ae", tau, DELTA, "bound").budget
         register = max(1, math.ceil(math.log2(M))) + register_qubits(P)
         p_mem = memory_dephasing(times["ae"], net.t2_s)
         classical_bits = _cost(best_c, tau, P).bits

@@ -175,7 +175,7 @@ def test_costs_are_exact_and_match_the_bounds():
     swap = ccq.gapip("swap", tau, delta)
     assert swap.cost(P) == ccq.Cost(qubits=swap.budget * n1, rounds=1)
     assert swap.budget == math.ceil(bounds.swap_shots(tau=tau, delta=delta))
-    ae = ccq.gapip("ae", tau, delta)
+    ae = ccq.gapip("ae", tau, delta, "bound")      # None is the exact optimum for ae now
     M, r = ae.budget, ae.repetitions
     assert M == math.ceil(bounds.ae_queries(tau=tau)) and r % 2 == 1
     assert ae.cost(P) == ccq.Cost(qubits=r * 2 * (M - 1) * (math.ceil(math.log2(M)) + n1),
@@ -208,7 +208,7 @@ def test_outcome_cost_is_static_under_jit_and_vmap():
 def test_reduced_path_runs_at_P_2_to_the_30():
     P = 2**30
     # the reduced law depends on <g,h> only; P enters the register size and the cost
-    proto = ccq.gapip("ae", 0.1)
+    proto = ccq.gapip("ae", 0.1, budget="bound")     # M = 128: 7 control qubits
     assert int(proto.sample_overlap(jax.random.key(0), -0.1, P)) == -1
     assert proto.cost(P).qubits == proto.repetitions * 2 * (proto.budget - 1) * (7 + 31)
     assert register_qubits(P) == 31

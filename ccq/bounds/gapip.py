@@ -277,3 +277,63 @@ def crossover_tau(P: int, delta: float = 0.05) -> float:
         else:
             hi = mid
     return math.exp(lo)
+
+
+# ------------------------------------------------ exact AE optimum from the committed table
+def _ae_table() -> dict:
+    """The committed table of exact AE candidates (ccq/protocols/_gapip_table.json, written by
+    ``python -m ccq.protocols.gapip_table``), read without importing ccq.protocols (no jax)."""
+    import json
+    import pathlib
+
+    path = pathlib.Path(__file__).parents[1] / "protocols" / "_gapip_table.json"
+    return json.loads(path.read_text()) if path.exists() else {"taus": [], "deltas": [],
+                                                                "candidates": {}}
+
+
+def _ae_optimal_expr():
+    """Piecewise expression of the exact optimal AE qubits (see ``ae_optimal_qubits``)."""
+    raw = _ae_table()
+    M0 = sp.ceiling(ae_queries.expr)
+    fallback = ((2 * sp.floor(sp.ceiling(ae_repetitions.expr) / 2) + 1) * 2 * (M0 - 1)
+                * (sp.Max(1, sp.ceiling(sp.log(M0, 2))) + register_qubits))
+    pieces = []
+    for d in sorted(raw["deltas"], reverse=True):
+        taus = sorted(t for t in raw["taus"]
+                      if f"{float(t):.12g},{float(d):.12g}" in raw["candidates"])
+        def cost(t, d=d):
+            cands = raw["candidates"][f"{float(t):.12g},{float(d):.12g}"]
+            lines = {(r * 2 * (M - 1), 1 if ctl == "one_qubit" else max(1, math.ceil(
+                math.log2(M)))) for r, M, ctl, _w, _c in cands}
+            # only the lines a * (k + register) that are cheapest for some register of 2..64
+            # qubits (P up to 2^63) enter the Min: a few terms keep sympy and the page fast
+            keep = {min(lines, key=lambda ak, R=R: (ak[0] * (ak[1] + R), ak))
+                    for R in range(2, 65)}
+            return sp.Min(*[sp.Integer(a) * (k + register_qubits) for a, k in sorted(keep)])
+        costs = [cost(t) for t in taus]
+        inner = [(costs[-1], sp.Eq(tau, sp.Float(taus[-1])))]
+        for t0, t1, c0, c1 in zip(taus, taus[1:], costs, costs[1:], strict=False):
+            s = sp.log(tau / sp.Float(t0)) / sp.log(sp.Float(t1) / sp.Float(t0))
+            inner.append((c0 * (c1 / c0) ** s, (tau >= sp.Float(t0)) & (tau < sp.Float(t1))))
+        inner.append((fallback, True))
+        pieces.append((sp.Piecewise(*inner), delta >= sp.Float(d)))
+    pieces.append((fallback, True))
+    return sp.Piecewise(*pieces)
+
+
+ae_optimal_qubits = Bound(
+    "gapip.ae_optimal_qubits",
+    _ae_optimal_expr(),
+    "Qubits of canonical AE at its exact optimum (runs r, Grover applications M and where the "
+    "control lives searched with the exact worst-case error over the whole promise, "
+    "ccq.protocols.gapip_optimal.optimal_ae), read from the committed table of "
+    "ccq.protocols.gapip_table: min over the tabulated (r, M, control) of "
+    "r 2(M - 1)(control qubits + 1 + ceil(log2 P)). Exact at the tabulated tau and delta; "
+    "between two tabulated taus the cost is interpolated linearly in log tau and log cost (not "
+    "a guarantee); a delta between tabulated values uses the next smaller tabulated delta (its "
+    "budget meets the larger delta too); outside the tabulated taus of that delta or below "
+    "the smallest tabulated delta it falls back to gapip.ae_qubits' bound-derived budget.",
+    "sufficient",
+    "exact error law of ccq.protocols.gapip_optimal (tabulated); gapip.ae_qubits outside",
+    quantity="qubits",
+)

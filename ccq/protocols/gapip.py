@@ -32,15 +32,20 @@ ams        k shared rows of +-1 signs (AMS), b-bit dithered entries  one-way,   
 exact      all P entries at b bits                                   one-way      bits/entry b
 ========== ========================================================= ============ ==============
 
-``budget=None`` takes the budget from :mod:`ccq.bounds.gapip` for error <= delta (for ``mlae``
-an asymptotic Cramer-Rao estimate times :data:`MLAE_SAFETY`, not a guarantee; see
+``budget=None`` is the exact optimum (below) where its search is fast: ``sign`` always (0.1 s at
+any tau) and ``ae`` at the (tau, delta) tabulated in :mod:`ccq.protocols.gapip_table` (instant)
+or at tau >= 0.05 (about 0.4 s), when no knob (threshold, repetitions, control, noise)
+is fixed by the caller. Everywhere else -- swap, projective, simhash (their scans take 4 s at
+tau = 0.01 and over a minute at 0.003), mlae, jl (minutes), ae at untabulated tau < 0.05 -- and
+with ``budget="bound"``, the budget comes from :mod:`ccq.bounds.gapip` for error <= delta (for
+``mlae`` an asymptotic Cramer-Rao estimate times :data:`MLAE_SAFETY`, not a guarantee; see
 docs/gapip.md). ``budget="optimal"`` searches every knob with the exact error law, worst case
 over the whole promise, for every method (:mod:`ccq.protocols.gapip_optimal`: swap, projective,
 simhash, sign, ae; :mod:`ccq.protocols.gapip_mlae`: the ML-AE schedule and shots, exact by
 enumerating count vectors; :mod:`ccq.protocols.gapip_jl`: JL rows x bits per entry, exact by
-Gil-Pelaez; exact keeps its guaranteed bits per entry). It is opt-in, not the default: the AE
-search takes seconds to minutes at small tau (tau = 0.05: 0.4 s, 0.01: ~10 s, 0.003: ~30 s),
-ML-AE seconds at tau >= 0.1 and minutes below 0.05, JL about a minute per tau (docs/gapip.md).
+Gil-Pelaez; exact keeps its guaranteed bits per entry). Search costs: AE about 0.5 s at
+tau = 0.01 and 10 s or more below 0.003 (untabulated), ML-AE seconds at tau >= 0.1 and minutes
+below 0.05, JL about a minute per tau (docs/gapip.md).
 Quantum registers have 1 + n qubits, n = ceil(log2 P); the augmented encoding
 and both AE protocols are reconstructions (docs/protocols.md section 3).
 
@@ -79,6 +84,7 @@ from . import gapip_jl as _jl
 from . import gapip_mlae as _mlae
 from . import gapip_noise as _noise
 from . import gapip_optimal as _opt
+from . import gapip_table as _table
 
 __all__ = ["gapip", "GapIP", "METHODS", "QUANTUM_METHODS", "MLAE_SAFETY", "register_qubits"]
 
@@ -88,6 +94,10 @@ CONTROLS = ("register", "one_qubit")
 OPTIMAL_METHODS = METHODS
 P_DEFAULT = 2**20        # dimension whose register size weights the AE optimum when P is None
 PATHS = ("reduced", "full")
+#: methods whose ``budget=None`` is the exact optimum (where its search is fast, see
+#: ``_default_is_optimal``); the others keep the bound-derived budget (``budget="bound"``)
+OPTIMAL_DEFAULT = ("sign", "ae")
+AE_SEARCH_TAU = 0.05     # ae: below this (and off the table) the search takes seconds or more
 MLAE_SAFETY = 4          # multiplies the asymptotic Cramer-Rao power (measured: docs/gapip.md)
 MLAE_SHOTS = 16          # default shots per Grover power
 JL_BITS = 4              # default bits per JL entry
@@ -233,7 +243,7 @@ class GapIP:
         ``c`` may be traced (vmap over instances or trials); P only matters for ``exact``.
 
         Examples:
-            >>> proto = gapip("ae", 0.2)    # sample_overlap(key, c) draws from exactly this law
+            >>> proto = gapip("ae", 0.2, budget="bound")    # sample_overlap draws from this law
             >>> proto.error(0.2) < 1e-4
             True
         """
@@ -361,9 +371,11 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         delta: target error probability, in (0, 1/2); used only when choosing budgets.
         budget: shots (swap), copies (projective), Grover applications M (ae), largest Grover
             power (mlae), sign bits (simhash, sign), rows (jl, ams) or bits per entry (exact);
-            ``None`` picks it from the bound; ``"optimal"`` searches every knob of the method
-            (budget, threshold, repetitions, control) with the exact error law (ams: its
-            certified Cantelli bound, worst case over all unit vectors), worst case over
+            ``None`` is the exact optimum for ``sign`` and for ``ae`` where tabulated or
+            tau >= 0.05 (ams: its certified optimum), else the bound's budget (module
+            docstring); ``"bound"`` always the bound's budget; ``"optimal"`` searches every knob
+            of the method (budget, threshold, repetitions, control) with the exact error law
+            (ams: its certified Cantelli bound, worst case over all unit vectors), worst case over
             the whole promise (:mod:`ccq.protocols.gapip_optimal`); the result's ``optimum``
             holds the knobs, the exact worst-case error and the overlap c where it sits.
         repetitions: parallel runs of canonical AE with a majority vote (default: the odd
@@ -391,15 +403,15 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
     Raises:
         ValueError: unknown method, path or control, tau outside (0, 1), delta outside
             (0, 1/2), a budget that is not a positive integer (at least 2 for ae, a power of 2
-            for one_qubit) or "optimal", and, at call time, non-unit,
+            for one_qubit), "optimal" or "bound", and, at call time, non-unit,
             non-finite, complex or mismatched vectors.
 
     Examples:
         >>> import jax, jax.numpy as jnp
         >>> g = jnp.array([1.0, 0.0]); h = jnp.array([0.6, 0.8])    # <g,h> = 0.6
         >>> out = gapip("ae", tau=0.5)(jax.random.key(0), g, h)
-        >>> int(out.answer), out.cost.rounds
-        (1, 30)
+        >>> int(out.answer), out.cost.rounds          # the exact optimum (tabulated)
+        (1, 14)
         >>> gapip("simhash", tau=0.5).budget
         55
         >>> opt = gapip("projective", tau=0.1, budget="optimal")
@@ -422,12 +434,18 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
             method == "ams" and budget is None) else JL_BITS
     bits = check_int(bits, "bits", minimum=1, maximum=32)
     noise = _noise.check_noise(noise, method)
+    if budget is None and _default_is_optimal(method, tau, delta, threshold, repetitions,
+                                              control, noise):
+        budget = "optimal"
+    elif budget == "bound":
+        budget = None
     if budget == "optimal" and noise is not None:
         return _noise.noisy_optimum(method, tau, delta, P or P_DEFAULT, noise, path=path)
     if budget == "optimal":
         return _optimal(method, tau, delta, P or P_DEFAULT, shots_per_power, bits, path)
     if isinstance(budget, str):
-        raise ValueError(f"budget must be a positive integer, None or 'optimal', got {budget!r}")
+        raise ValueError(f"budget must be a positive integer, None, 'optimal' or 'bound', got "
+                         f"{budget!r}")
     if budget is not None:
         budget = check_int(budget, "budget", minimum=2 if method == "ae" else 1)
     elif method == "swap":
@@ -470,6 +488,22 @@ def gapip(method: str, tau: float, delta: float = 0.05, budget: int | str | None
         repetitions = 1
     return GapIP(method, tau, delta, budget, repetitions, shots_per_power, bits, path,
                  threshold, control, noise=noise)
+
+
+def _default_is_optimal(method, tau, delta, threshold, repetitions, control, noise) -> bool:
+    """Whether ``budget=None`` means the exact optimum: for the methods of
+    :data:`OPTIMAL_DEFAULT` whose search is fast at this (tau, delta) (``sign`` always, 0.1 s;
+    ``ae`` when (tau, delta) is tabulated in :mod:`.gapip_table` or tau >= :data:`AE_SEARCH_TAU`,
+    about 0.4 s), and only when no knob of the search is fixed by the caller and the
+    protocol is noiseless (a noiseless optimum has no slack for noise)."""
+    if (method not in OPTIMAL_DEFAULT or noise is not None or threshold is not None
+            or repetitions is not None):
+        return False
+    if method == "sign":
+        return True
+    if method == "ae" and control == "register":
+        return tau >= AE_SEARCH_TAU or _table.lookup(tau, delta) is not None
+    return False
 
 
 def _optimal(method, tau, delta, P, shots_per_power, bits, path) -> GapIP:

@@ -25,7 +25,8 @@ error and the overlap ``c`` where it sits. The searches (docs/gapip.md, "Optimal
   feasible M (max_c w <= w*(r), w*(r) solving P(Bin(r, w) > r/2) = delta) is taken; r grows
   until r times the cheapest conceivable run exceeds the best cost found.
 
-Cost of the searches (one core): ``ae`` at tau = 0.01 about 0.5 s, tau = 0.002 about 10 s;
+Cost of the searches (one core): ``ae`` at tau = 0.01 about 0.5 s, tau = 0.002 about 10 s (the
+AE candidates at the (tau, delta) of :mod:`.gapip_table` are read from its committed table);
 threshold tests scan k in blocks of 2^14 (tau = 0.01: 0.1 s; tau = 0.001: a few s). Results are
 cached (``functools.lru_cache``) per (tau, delta, P).
 """
@@ -38,6 +39,8 @@ import math
 
 import numpy as np
 from scipy import integrate, optimize, special, stats
+
+from . import gapip_table as _table
 
 __all__ = ["Optimum", "threshold_window", "optimal_threshold_test", "ae_run_error",
            "ae_worst_run_error", "majority_tolerance", "optimal_ae", "sign_error",
@@ -399,7 +402,10 @@ def optimal_ae(tau: float, delta: float, register: int, r_max: int = 51) -> Opti
         ctrl = 1 if control == "one_qubit" else max(1, math.ceil(math.log2(M)))
         return r * 2 * (M - 1) * (ctrl + register)
 
+    cands = _table.lookup(tau, delta) if r_max == 51 else None
+    if cands is None:
+        cands = ae_candidates(tau, delta, r_max)
     q, r, M, control, w, c = min((cost(r, M, ctl), r, M, ctl, w, c)
-                                 for r, M, ctl, w, c in ae_candidates(tau, delta, r_max))
+                                 for r, M, ctl, w, c in cands)
     return Optimum("ae", {"r": r, "M": M, "control": control, "qubits": q},
                    majority_error(r, w), c)

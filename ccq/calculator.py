@@ -175,8 +175,9 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                {"bits": "2*floor(ceiling(gapip.simhash_bits)/2) + 1", "rounds": 1},
                note="an odd number of sign bits (majority vote)"),
         Method("sign sketch, real receiver (public coins)", "classical",
-               {"bits": "ceiling(gapip.sign_bits)", "rounds": 1},
-               note="ceil(gapip.sign_bits) sign bits of shared Gaussian projections"),
+               {"bits": "ceiling(gapip.sign_optimal_bits)", "rounds": 1},
+               note="sign bits of shared Gaussian projections at the exact optimum "
+                    "(gapip.sign_optimal_bits: tabulated; Chernoff's gapip.sign_bits outside)"),
         Method("Gaussian / JL sketch", "classical",
                {"bits": "gapip.jl_bits / gapip.jl_rows * ceiling(gapip.jl_rows)", "rounds": 1},
                note="ceil(gapip.jl_rows) entries of b bits"),
@@ -191,7 +192,8 @@ TOPICS: dict[str, Topic] = {t.name: t for t in (
                     "never flips the answer (b is chosen, not a parameter)"),
         Method("classical lower bound (Gap-Hamming)", "lower bound",
                {"bits": "gapip.classical_lower"}),
-    ), crossovers=(("amplitude estimation", "SimHash (public coins)"),
+    ), crossovers=(("amplitude estimation", "sign sketch, real receiver (public coins)"),
+                   ("amplitude estimation", "SimHash (public coins)"),
                    ("swap test (augmented)", "SimHash (public coins)"))),
     Topic("tieaudit", "TieAudit_eps: sign consistency against a private matching (one-way)", "P", (
         Method("quantum fingerprints", "quantum", {"qubits": "tieaudit.quantum_qubits",

@@ -57,6 +57,18 @@ def _gapip_ae_optimal(p):
     return {"qubits": c.qubits, "bits": c.bits}
 
 
+def _gapip_sign_optimal(p):
+    """The sign sketch at its exact optimum (``ccq.gapip("sign", tau, delta)``'s default), at
+    the largest tabulated delta <= delta, as the calculator's row (gapip.sign_optimal_bits)."""
+    from ccq.protocols.gapip import gapip
+    from ccq.protocols.gapip_table import DELTAS, TAUS
+
+    assert p["tau"] in TAUS, "check the sign row at tabulated taus (interpolated between them)"
+    d = max(x for x in DELTAS if x <= p["delta"])
+    c = gapip("sign", p["tau"], d, "optimal").cost(int(p["P"]))
+    return {"qubits": c.qubits, "bits": c.bits}
+
+
 def _tieaudit(method):
     def cost(p):
         from ccq.protocols import tieaudit as ta
@@ -160,7 +172,7 @@ CHECKS = {
     ("gapip", "swap test (augmented)"): (_gapip("swap"), "exact"),
     ("gapip", "amplitude estimation"): (_gapip_ae_optimal, "exact"),
     ("gapip", "projection onto Bob's state (one-way)"): (_gapip("projective"), "exact"),
-    ("gapip", "sign sketch, real receiver (public coins)"): (_gapip("sign"), "exact"),
+    ("gapip", "sign sketch, real receiver (public coins)"): (_gapip_sign_optimal, "exact"),
     ("gapip", "SimHash (public coins)"): (_gapip("simhash"), "exact"),
     ("gapip", "Gaussian / JL sketch"): (_gapip("jl", bits=True), "exact"),
     ("gapip", "AMS sketch, +-1 rows (public coins, certified)"): (_gapip_ams, "exact"),

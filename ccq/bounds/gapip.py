@@ -321,6 +321,43 @@ def _ae_optimal_expr():
     return sp.Piecewise(*pieces)
 
 
+def _sign_optimal_expr():
+    """Piecewise expression of the exact minimal sign bits (see ``sign_optimal_bits``)."""
+    table = _ae_table().get("sign_bits", {})
+    fallback = sp.ceiling(sign_bits.expr)
+    pieces = []
+    for d in sorted({float(k.split(",")[1]) for k in table}, reverse=True):
+        pts = sorted((float(k.split(",")[0]), v) for k, v in table.items()
+                     if float(k.split(",")[1]) == d)
+        # exact at every tabulated tau (ceiling would turn a last-digit interpolation error
+        # at a table point into one more bit)
+        inner = [(sp.Integer(c), sp.Eq(tau, sp.Float(t))) for t, c in pts]
+        for (t0, c0), (t1, c1) in zip(pts, pts[1:], strict=False):
+            s = sp.log(tau / sp.Float(t0)) / sp.log(sp.Float(t1) / sp.Float(t0))
+            inner.append((sp.Integer(c0) * (sp.Integer(c1) / sp.Integer(c0)) ** s,
+                          (tau >= sp.Float(t0)) & (tau < sp.Float(t1))))
+        inner.append((fallback, True))
+        pieces.append((sp.Piecewise(*inner), delta >= sp.Float(d)))
+    pieces.append((fallback, True))
+    return sp.Piecewise(*pieces)
+
+
+sign_optimal_bits = Bound(
+    "gapip.sign_optimal_bits",
+    _sign_optimal_expr(),
+    "Bits of the sign sketch (signs of shared Gaussian projections, Bob keeps his own real) at "
+    "its exact optimum (the smallest k whose exact worst-case error over the promise meets "
+    "delta, ccq.protocols.gapip_optimal.optimal_sign), read from the committed table of "
+    "ccq.protocols.gapip_table. Exact at the tabulated tau and delta; between two tabulated taus "
+    "interpolated linearly in log tau and log bits (not a guarantee); a delta between tabulated "
+    "values uses the next smaller tabulated delta (its budget meets the larger delta too); "
+    "elsewhere it falls back to gapip.sign_bits' Chernoff budget.",
+    "sufficient",
+    "exact error law of ccq.protocols.gapip_optimal (tabulated); gapip.sign_bits outside",
+    quantity="bits",
+)
+
+
 ae_optimal_qubits = Bound(
     "gapip.ae_optimal_qubits",
     _ae_optimal_expr(),

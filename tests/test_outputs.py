@@ -171,9 +171,13 @@ def test_compress_figures_draw_cleanly_from_a_partial_grid(name, fraction, tmp_p
 
     module = MODULES[name]
     for r in module.REQUIRES:
-        lines = (RESULTS / f"{r}.csv").read_text().splitlines(keepends=True)
-        keep = max(2, int(len(lines) * fraction))
-        (tmp_path / f"{r}.csv").write_text("".join(lines[:keep]))
+        # whole configs only (the runner appends a config's rows in one write): the first
+        # `fraction` of the configs, at least one
+        header, *lines = (RESULTS / f"{r}.csv").read_text().splitlines(keepends=True)
+        order = list(dict.fromkeys(line.split(",", 1)[0] for line in lines))
+        kept = set(order[: max(1, int(len(order) * fraction))])
+        (tmp_path / f"{r}.csv").write_text(
+            header + "".join(line for line in lines if line.split(",", 1)[0] in kept))
         shutil.copy(RESULTS / f"{r}.provenance.json", tmp_path)
     found = {}
 

@@ -15,7 +15,7 @@ ENV = {**{k: v for k, v in os.environ.items() if k != "XLA_FLAGS"},
        "PYTHONPATH": str(ROOT), "JAX_PLATFORMS": "cpu"}
 # what each example must print: its point, not just that it ran
 EXPECT = {
-    "estimate_cost": r"cheapest at these parameters: sign sketch",
+    "estimate_cost": r"cheapest at these parameters: amplitude estimation",
     "run_protocol": r"ae\s+answer=-1 .*\nsimhash\s+answer=-1",
     "compressor_in_optax": r"LQ-SGD rank 2, 4 bits\s+final loss 0\.0\d+\s+bits per worker per "
                            r"step 256",
@@ -52,7 +52,7 @@ def test_getting_started_python_blocks_run(tmp_path):
     script = tmp_path / "getting_started.py"
     script.write_text("\n".join(blocks))
     out = _run([str(script)], cwd=ROOT)
-    assert "sign sketch" in out and "rows; holds" in out
+    assert "amplitude estimation" in out and "rows; holds" in out
 
 
 def test_getting_started_shell_calculator_line_runs():

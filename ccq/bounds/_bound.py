@@ -227,9 +227,16 @@ class Bound:
         f = sp.lambdify(syms, self.expr, modules="numpy")
         raw = self._keyword(f)
 
+        piecewise = self.expr.has(sp.Piecewise)
+
         def checked(**values):
             self.validate(**values)
-            return raw(**values)
+            if not piecewise:
+                return raw(**values)
+            # numpy's select() computes every branch, also those whose condition is false,
+            # whose arithmetic may warn there; the chosen branch's value is what is returned
+            with np.errstate(all="ignore"):
+                return raw(**values)
 
         checked.__name__ = raw.__name__
         return checked

@@ -348,7 +348,7 @@ _LATENCY_ROWS = (
 )
 _LATENCY_CLASSICAL = (
     ("SimHash (public coins)", "2*floor(ceiling(gapip.simhash_bits)/2) + 1"),
-    ("sign sketch, real receiver (public coins)", "ceiling(gapip.sign_bits)"),
+    ("sign sketch, real receiver (public coins)", "ceiling(gapip.sign_optimal_bits)"),
     ("Gaussian / JL sketch", "gapip.jl_bits / gapip.jl_rows * ceiling(gapip.jl_rows)"),
     ("send g (b bits per entry)", "P * (floor(gapip.exact_entry_bits) + 1)"),
 )
@@ -366,7 +366,9 @@ TOPICS["latency"] = Topic(
     crossovers=(("amplitude estimation", "SimHash (public coins)"),
                 ("projection onto Bob's state (one-way)", "SimHash (public coins)")),
     metric=("seconds",),
-    note="Wall-clock seconds of one GapIP_tau decision (default budgets for error <= delta): "
+    note="Wall-clock seconds of one GapIP_tau decision (bound budgets for error <= delta; the "
+         "sign sketch at its tabulated exact optimum, as in the gapip topic; the experiment "
+         "latency_gapip also tries AE's exact candidates, which this row does not): "
          "rounds x one-way fibre delay + qubits x (1/R + 2/B) + bits / B (ccq.latency). "
          "Networks (--network NAME sets km, R, B): "
          + "; ".join(f"{n}: km={v['km']:g}, R={v['R']:g}/s, B={v['B']:g} b/s"

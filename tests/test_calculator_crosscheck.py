@@ -44,29 +44,29 @@ def _gapip_ams(p):
     return {"qubits": c.qubits, "bits": c.bits}
 
 
-def _gapip_ae_optimal(p):
-    """Canonical AE at its exact optimum for dimension P (what ``ccq.gapip("ae", tau, delta)``
-    returns at the tabulated points), at the largest tabulated delta <= delta: the calculator
-    uses that budget for a delta between tabulated values (it meets the larger delta too)."""
+def _tabulated(method, tau, delta, P):
+    """The protocol of a table-backed calculator row (gapip.ae_optimal_qubits,
+    gapip.sign_optimal_bits): its exact optimum at the largest tabulated delta <= delta (that
+    budget meets the larger delta too) where tau is tabulated, the bound budget elsewhere."""
     from ccq.protocols.gapip import gapip
     from ccq.protocols.gapip_table import DELTAS, TAUS
 
-    assert p["tau"] in TAUS, "check the AE row at tabulated taus (interpolated between them)"
-    d = max(x for x in DELTAS if x <= p["delta"])
-    c = gapip("ae", p["tau"], d, "optimal", P=int(p["P"])).cost(int(p["P"]))
-    return {"qubits": c.qubits, "bits": c.bits}
+    if tau not in TAUS:
+        return gapip(method, tau, delta, "bound", P=P)
+    d = max(x for x in DELTAS if x <= delta)
+    return gapip(method, tau, d, "optimal", P=P)
 
 
-def _gapip_sign_optimal(p):
-    """The sign sketch at its exact optimum (``ccq.gapip("sign", tau, delta)``'s default), at
-    the largest tabulated delta <= delta, as the calculator's row (gapip.sign_optimal_bits)."""
-    from ccq.protocols.gapip import gapip
-    from ccq.protocols.gapip_table import DELTAS, TAUS
+def _gapip_tabulated(method):
+    """A gapip row that reads the committed optimum table, checked at tabulated taus only (the
+    row interpolates between them)."""
+    def cost(p):
+        from ccq.protocols.gapip_table import TAUS
 
-    assert p["tau"] in TAUS, "check the sign row at tabulated taus (interpolated between them)"
-    d = max(x for x in DELTAS if x <= p["delta"])
-    c = gapip("sign", p["tau"], d, "optimal").cost(int(p["P"]))
-    return {"qubits": c.qubits, "bits": c.bits}
+        assert p["tau"] in TAUS, "check table-backed rows at tabulated taus"
+        c = _tabulated(method, p["tau"], p["delta"], int(p["P"])).cost(int(p["P"]))
+        return {"qubits": c.qubits, "bits": c.bits}
+    return cost
 
 
 def _tieaudit(method):
@@ -159,7 +159,9 @@ def _latency(method, quantum):
         net = Network("calculator point", latency_s=fibre_latency_s(p["km"]),
                       classical_bps=p["B"], ebit_rate=p["R"], t2_s=1.0, source="test")
         extra = {"bits": int(p["b"])} if method == "jl" else {}
-        c = gapip(method, p["tau"], p["delta"], "bound", **extra).cost(int(p["P"]))
+        proto = (_tabulated(method, p["tau"], p["delta"], int(p["P"])) if method == "sign"
+                 else gapip(method, p["tau"], p["delta"], "bound", **extra))
+        c = proto.cost(int(p["P"]))
         out = {"seconds": wall_time(c, net), "rounds": c.rounds}
         return out | ({"qubits": c.qubits} if quantum else {"bits": c.bits})
     return cost
@@ -170,9 +172,9 @@ GHZ_DIRECT = "GHZ direct encoding, verified (not composably secure)"
 
 CHECKS = {
     ("gapip", "swap test (augmented)"): (_gapip("swap"), "exact"),
-    ("gapip", "amplitude estimation"): (_gapip_ae_optimal, "exact"),
+    ("gapip", "amplitude estimation"): (_gapip_tabulated("ae"), "exact"),
     ("gapip", "projection onto Bob's state (one-way)"): (_gapip("projective"), "exact"),
-    ("gapip", "sign sketch, real receiver (public coins)"): (_gapip_sign_optimal, "exact"),
+    ("gapip", "sign sketch, real receiver (public coins)"): (_gapip_tabulated("sign"), "exact"),
     ("gapip", "SimHash (public coins)"): (_gapip("simhash"), "exact"),
     ("gapip", "Gaussian / JL sketch"): (_gapip("jl", bits=True), "exact"),
     ("gapip", "AMS sketch, +-1 rows (public coins, certified)"): (_gapip_ams, "exact"),

@@ -291,28 +291,19 @@ def _ae_table() -> dict:
                                                                 "candidates": {}}
 
 
-def _ae_optimal_expr():
-    """Piecewise expression of the exact optimal AE qubits (see ``ae_optimal_qubits``)."""
-    raw = _ae_table()
-    M0 = sp.ceiling(ae_queries.expr)
-    fallback = ((2 * sp.floor(sp.ceiling(ae_repetitions.expr) / 2) + 1) * 2 * (M0 - 1)
-                * (sp.Max(1, sp.ceiling(sp.log(M0, 2))) + register_qubits))
+def _log_interpolated(points_by_delta: dict, fallback):
+    """A cost read from a table: the largest tabulated delta <= delta, then exact at its
+    tabulated taus, linear in log tau and log cost between two of them, ``fallback`` elsewhere.
+
+    ``points_by_delta``: ``{delta: [(tau, cost expression), ...]}``.
+    """
     pieces = []
-    for d in sorted(raw["deltas"], reverse=True):
-        taus = sorted(t for t in raw["taus"]
-                      if f"{float(t):.12g},{float(d):.12g}" in raw["candidates"])
-        def cost(t, d=d):
-            cands = raw["candidates"][f"{float(t):.12g},{float(d):.12g}"]
-            lines = {(r * 2 * (M - 1), 1 if ctl == "one_qubit" else max(1, math.ceil(
-                math.log2(M)))) for r, M, ctl, _w, _c in cands}
-            # only the lines a * (k + register) that are cheapest for some register of 2..64
-            # qubits (P up to 2^63) enter the Min: a few terms keep sympy and the page fast
-            keep = {min(lines, key=lambda ak, R=R: (ak[0] * (ak[1] + R), ak))
-                    for R in range(2, 65)}
-            return sp.Min(*[sp.Integer(a) * (k + register_qubits) for a, k in sorted(keep)])
-        costs = [cost(t) for t in taus]
-        inner = [(costs[-1], sp.Eq(tau, sp.Float(taus[-1])))]
-        for t0, t1, c0, c1 in zip(taus, taus[1:], costs, costs[1:], strict=False):
+    for d in sorted(points_by_delta, reverse=True):
+        pts = sorted(points_by_delta[d], key=lambda tc: tc[0])
+        # exact at every tabulated tau (a ceiling would turn a last-digit interpolation error
+        # at a table point into one more unit)
+        inner = [(c, sp.Eq(tau, sp.Float(t))) for t, c in pts]
+        for (t0, c0), (t1, c1) in zip(pts, pts[1:], strict=False):
             s = sp.log(tau / sp.Float(t0)) / sp.log(sp.Float(t1) / sp.Float(t0))
             inner.append((c0 * (c1 / c0) ** s, (tau >= sp.Float(t0)) & (tau < sp.Float(t1))))
         inner.append((fallback, True))
@@ -323,23 +314,11 @@ def _ae_optimal_expr():
 
 def _sign_optimal_expr():
     """Piecewise expression of the exact minimal sign bits (see ``sign_optimal_bits``)."""
-    table = _ae_table().get("sign_bits", {})
-    fallback = sp.ceiling(sign_bits.expr)
-    pieces = []
-    for d in sorted({float(k.split(",")[1]) for k in table}, reverse=True):
-        pts = sorted((float(k.split(",")[0]), v) for k, v in table.items()
-                     if float(k.split(",")[1]) == d)
-        # exact at every tabulated tau (ceiling would turn a last-digit interpolation error
-        # at a table point into one more bit)
-        inner = [(sp.Integer(c), sp.Eq(tau, sp.Float(t))) for t, c in pts]
-        for (t0, c0), (t1, c1) in zip(pts, pts[1:], strict=False):
-            s = sp.log(tau / sp.Float(t0)) / sp.log(sp.Float(t1) / sp.Float(t0))
-            inner.append((sp.Integer(c0) * (sp.Integer(c1) / sp.Integer(c0)) ** s,
-                          (tau >= sp.Float(t0)) & (tau < sp.Float(t1))))
-        inner.append((fallback, True))
-        pieces.append((sp.Piecewise(*inner), delta >= sp.Float(d)))
-    pieces.append((fallback, True))
-    return sp.Piecewise(*pieces)
+    by_delta: dict = {}
+    for key, bits in _ae_table().get("sign_bits", {}).items():
+        t, d = (float(x) for x in key.split(","))
+        by_delta.setdefault(d, []).append((t, sp.Integer(bits)))
+    return _log_interpolated(by_delta, sp.ceiling(sign_bits.expr))
 
 
 sign_optimal_bits = Bound(
@@ -356,6 +335,28 @@ sign_optimal_bits = Bound(
     "exact error law of ccq.protocols.gapip_optimal (tabulated); gapip.sign_bits outside",
     quantity="bits",
 )
+
+
+def _ae_optimal_expr():
+    """Piecewise expression of the exact optimal AE qubits (see ``ae_optimal_qubits``)."""
+    raw = _ae_table()
+    M0 = sp.ceiling(ae_queries.expr)
+    fallback = ((2 * sp.floor(sp.ceiling(ae_repetitions.expr) / 2) + 1) * 2 * (M0 - 1)
+                * (sp.Max(1, sp.ceiling(sp.log(M0, 2))) + register_qubits))
+
+    def cost(t, d):
+        cands = raw["candidates"][f"{float(t):.12g},{float(d):.12g}"]
+        lines = {(r * 2 * (M - 1), 1 if ctl == "one_qubit" else max(1, math.ceil(
+            math.log2(M)))) for r, M, ctl, _w, _c in cands}
+        # only the lines a * (k + register) that are cheapest for some register of 2..64
+        # qubits (P up to 2^63) enter the Min: a few terms keep sympy and the page fast
+        keep = {min(lines, key=lambda ak, R=R: (ak[0] * (ak[1] + R), ak)) for R in range(2, 65)}
+        return sp.Min(*[sp.Integer(a) * (k + register_qubits) for a, k in sorted(keep)])
+
+    by_delta = {d: [(t, cost(t, d)) for t in raw["taus"]
+                    if f"{float(t):.12g},{float(d):.12g}" in raw["candidates"]]
+                for d in raw["deltas"]}
+    return _log_interpolated(by_delta, fallback)
 
 
 ae_optimal_qubits = Bound(

@@ -1,4 +1,5 @@
-"""The committed AE table equals a fresh exact search, and the defaults and the calculator read it.
+"""The committed AE and sign tables equal a fresh exact search; the defaults and the calculator
+read them.
 
 ``ccq/protocols/_gapip_table.json`` is written by ``python -m ccq.protocols.gapip_table``; a
 stale table (the search changed, the file did not) fails here.
@@ -29,6 +30,15 @@ def test_entries_equal_a_fresh_search(tau, delta):
     for s, f in zip(stored, fresh, strict=True):
         assert s[3] == pytest.approx(f[3], rel=1e-9, abs=1e-15)
         assert s[4] == pytest.approx(f[4], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("tau,delta", [(0.3, 0.05), (0.01, 0.05), (0.002, 0.01)])
+def test_sign_entries_equal_a_fresh_search(tau, delta):
+    assert table.sign_bits(tau, delta) == opt.optimal_sign(tau, delta).knobs["k"]
+
+
+def test_sign_column_covers_the_grid():
+    assert all(table.sign_bits(t, d) for t in table.TAUS for d in table.DELTAS)
 
 
 def test_default_is_the_optimum_where_fast_and_the_bound_elsewhere():

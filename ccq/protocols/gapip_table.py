@@ -47,13 +47,16 @@ def _key(tau: float, delta: float) -> str:
 
 
 @functools.cache
+def _raw() -> dict:
+    """The JSON file, read once (empty when it is missing)."""
+    return json.loads(TABLE_PATH.read_text()) if TABLE_PATH.exists() else {}
+
+
+@functools.cache
 def table() -> dict[str, tuple]:
     """``{"tau,delta": ((r, M, control, worst_run_error, c_worst), ...)}`` from the JSON file
     (empty when the file is missing)."""
-    if not TABLE_PATH.exists():
-        return {}
-    raw = json.loads(TABLE_PATH.read_text())
-    return {k: tuple(tuple(c) for c in v) for k, v in raw["candidates"].items()}
+    return {k: tuple(tuple(c) for c in v) for k, v in _raw().get("candidates", {}).items()}
 
 
 def lookup(tau: float, delta: float) -> tuple | None:
@@ -71,9 +74,7 @@ def sign_bits(tau: float, delta: float) -> int | None:
         >>> sign_bits(0.01, 0.05)
         42496
     """
-    if not TABLE_PATH.exists():
-        return None
-    return json.loads(TABLE_PATH.read_text()).get("sign_bits", {}).get(_key(tau, delta))
+    return _raw().get("sign_bits", {}).get(_key(tau, delta))
 
 
 def sign_table(taus=TAUS, deltas=DELTAS) -> dict[str, int]:

@@ -98,6 +98,23 @@ class GlobalDepolarizing:
     def __post_init__(self):
         _laws._prob(self.p, "GlobalDepolarizing.p")
 
+    @property
+    def ideal(self) -> bool:
+        """True when ``p == 0`` (as :attr:`ccq.noise.Noise.ideal`)."""
+        return self.p == 0.0
+
+
+def noise_model(noise):
+    """A register noise model or None: ``None`` and ideal models become None; anything that is
+    not a :class:`ccq.noise.Noise` or a :class:`GlobalDepolarizing` is a ValueError (the check
+    shared by :func:`check_noise` and :func:`.tieaudit_noise.check_noise`)."""
+    if noise is None:
+        return None
+    if not isinstance(noise, Noise | GlobalDepolarizing):
+        raise ValueError(f"noise must be a ccq.noise.Noise, a GlobalDepolarizing or None, got "
+                         f"{noise!r}")
+    return None if noise.ideal else noise
+
 
 def check_noise(noise, method: str):
     """Validate the ``noise`` argument of :func:`ccq.gapip`; an ideal model becomes None.
@@ -112,16 +129,11 @@ def check_noise(noise, method: str):
     """
     if noise is None:
         return None
-    if not isinstance(noise, Noise | GlobalDepolarizing):
-        raise ValueError(f"noise must be a ccq.noise.Noise, a GlobalDepolarizing or None, got "
-                         f"{noise!r}")
+    model = noise_model(noise)
     if method not in ("swap", "projective", "ae", "mlae"):
         raise ValueError("noise applies to the quantum methods ('swap', 'projective', 'ae', "
                          f"'mlae'), got method {method!r}")
-    if isinstance(noise, Noise) and noise.ideal or (
-            isinstance(noise, GlobalDepolarizing) and noise.p == 0):
-        return None
-    return noise
+    return model
 
 
 def is_exact(proto) -> bool:

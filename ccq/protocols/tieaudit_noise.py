@@ -57,7 +57,7 @@ from .. import noise as _laws
 from .._core import Cost
 from ..noise import Noise
 from ..sim import _channels
-from .gapip_noise import GlobalDepolarizing
+from .gapip_noise import GlobalDepolarizing, noise_model
 from .tieaudit_instances import agreements
 
 __all__ = ["check_noise", "edge_weights", "flip_probability", "CopyLaw", "copy_law",
@@ -77,15 +77,10 @@ def check_noise(noise, method: str):
     """
     if noise is None:
         return None
-    if not isinstance(noise, Noise | GlobalDepolarizing):
-        raise ValueError(f"noise must be a ccq.noise.Noise, a GlobalDepolarizing or None, got "
-                         f"{noise!r}")
+    model = noise_model(noise)
     if method != "quantum":
         raise ValueError(f"noise applies to method 'quantum' only, got {method!r}")
-    if (isinstance(noise, Noise) and noise.ideal) or (
-            isinstance(noise, GlobalDepolarizing) and noise.p == 0):
-        return None
-    return noise
+    return model
 
 
 def edge_weights(matching) -> np.ndarray:

@@ -92,11 +92,33 @@ def _cmd_reproduce(args) -> int:
     return 0
 
 
+def measured_seconds(csv_path: Path) -> float:
+    """Sum over the configs in a results CSV of their measured compute ``seconds`` (each config's
+    rows carry the same value); 0 when the file is missing.
+
+    Examples:
+        >>> measured_seconds(Path("no/such.csv"))
+        0.0
+    """
+    import csv
+
+    if not csv_path.exists():
+        return 0.0
+    with csv_path.open(newline="") as fh:
+        per_config = {r["config_hash"]: float(r.get("seconds") or 0) for r in csv.DictReader(fh)}
+    return float(sum(per_config.values()))
+
+
 def _cmd_list(args) -> int:
     root = find_root()
+    total = 0.0
     for name, exp in discover_experiments(root).items():
+        secs = measured_seconds(results_dir(root, False) / f"{name}.csv")
+        total += secs
         print(f"experiment {name:28s} {len(exp.quick):4d} quick / {len(exp.grid):4d} full configs"
-              f"  {exp.description}")
+              f" {secs:7.0f} s  {exp.description}")
+    print(f"measured compute of the committed full grids: {total:.0f} s ({total / 3600:.1f} h; "
+          "the sum of each config's 'seconds' in experiments/results)")
     for name, module in discover_figures(root).items():
         doc = (module.__doc__ or "").strip().splitlines()
         print(f"figure     {name:28s} {doc[0] if doc else ''}")

@@ -57,6 +57,10 @@ def test_help_version_list_and_bounds():
     assert status == 0 and out.startswith("ccq ")
     status, out, _ = run(["list"])
     assert status == 0 and "swap_test" in out
+    # the README's full-recompute time is the total `ccq list` measures from the results
+    total = re.search(r"measured compute of the committed full grids: (\d+) s", out).group(1)
+    readme = (ROOT / "README.md").read_text()
+    assert f"{int(total):,} s" in readme, total
     status, out, _ = run(["bounds"])
     assert status == 0 and "sampling.threshold_shots" in out and "[sufficient on shots]" in out
     status, out, _ = run(["bounds", "sampling.threshold_shots"])

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 __all__ = ["reproduce", "outputs_dir", "all_claims", "claims_markdown", "update_readme",
-           "QUICK_MARK"]
+           "claim_pages", "QUICK_MARK"]
 
 QUICK_MARK = "[quick grid] "
 BEGIN = re.compile(r"<!-- claims: ([^>]*?) -->\n")
@@ -128,10 +128,10 @@ def reproduce(
     claims = all_claims(root, rdir, experiments, quick=quick)
     write_claims(claims, out_dir / "claims.csv")
     (out_dir / "versions.json").write_text(json.dumps(_versions(), indent=1) + "\n")
-    readme = root / "README.md"
-    if not quick and out_dir == outputs_dir(root, False) and readme.exists():
-        if update_readme(readme, out_dir / "claims.csv"):
-            print("[ccq] README.md: claims block rewritten from claims.csv")
+    if not quick and out_dir == outputs_dir(root, False):
+        for page in claim_pages(root):
+            if update_readme(page, out_dir / "claims.csv"):
+                print(f"[ccq] {_shown(page, root)}: claims block rewritten from claims.csv")
     print()
     print(format_claims(claims))
     return claims
@@ -171,12 +171,28 @@ def claims_markdown(claims_csv: Path, ids: list[str]) -> str:
     return "\n".join(lines)
 
 
+def claim_pages(root: Path) -> list[Path]:
+    """The pages that quote claims: README.md and every docs/ chapter with a claims block.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> root = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (root / "README.md").write_text("# x")
+        >>> [p.name for p in claim_pages(root)]
+        ['README.md']
+    """
+    root = Path(root)
+    pages = [root / "README.md"] if (root / "README.md").exists() else []
+    docs = root / "docs"
+    return pages + [p for p in sorted(docs.glob("*.md")) if BEGIN.search(p.read_text("utf-8"))]
+
+
 def readme_block(text: str) -> tuple[list[str], str, tuple[int, int]]:
     """``(ids, table, (start, end))`` of the README's claims block between its markers."""
     m = BEGIN.search(text)
     end = text.find(END, m.end()) if m else -1
     if not m or end < 0:
-        raise ValueError(f"README has no '<!-- claims: ID ... -->' ... '{END}' block")
+        raise ValueError(f"the page has no '<!-- claims: ID ... -->' ... '{END}' block")
     return m.group(1).split(), text[m.end():end].strip("\n"), (m.end(), end)
 
 

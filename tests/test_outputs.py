@@ -16,6 +16,7 @@ from ccq.cli import discover_figures
 from ccq.reproduce import (
     QUICK_MARK,
     all_claims,
+    claim_pages,
     claims_markdown,
     outputs_dir,
     readme_block,
@@ -110,6 +111,16 @@ def test_readme_claims_block_is_rendered_from_claims_csv():
     ids, table, _ = readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
     assert len(ids) >= 15
     assert table == claims_markdown(OUT / "claims.csv", ids), f"README claims block; {REGENERATE}"
+
+
+def test_every_page_that_quotes_claims_renders_them_from_claims_csv():
+    """One number everywhere: a docs chapter quotes claims only through a generated block (a
+    hand-copied table once dropped 'AMS' from gapip.crossover's measured text)."""
+    pages = claim_pages(ROOT)
+    assert ROOT / "docs" / "gapip.md" in pages
+    for page in pages:
+        ids, table, _ = readme_block(page.read_text(encoding="utf-8"))
+        assert table == claims_markdown(OUT / "claims.csv", ids), f"{page.name}; {REGENERATE}"
 
 
 def test_quick_outputs_are_apart_and_marked(tmp_path):

@@ -379,3 +379,19 @@ def test_bad_noise_raises():
         ghz_verify.corrupted_exact(4, 2, 0.5, 0.1, eta_h=1.5)
     with pytest.raises(ValueError, match="restarts"):
         ghz_verify.verified_cost(3, 2, 4, Noise(depolarizing=0.1), restarts=1)
+
+
+def test_the_documented_honest_thresholds_at_the_verification_setting():
+    """docs/secure_aggregation.md: at m = verification_copies(eps=1e-9, f=0.1) = 829 an honest
+    batch passes w.p. 1/2 at depolarising p = 5.6e-4 (N=3, d=2), 2.1e-4 (N=8, d=2), 1.05e-4
+    (N=8, d=1024); at p = 1e-3 the expected ebits grow 3.5x, 27x and 757x."""
+    m = math.ceil(float(gb.verification_copies(eps=1e-9, f=0.1)))
+    assert m == 829
+    for (n, d), p_half, growth in [((3, 2), 5.6e-4, 3.5), ((8, 2), 2.1e-4, 27),
+                                   ((8, 1024), 1.05e-4, 757)]:
+        lo = ghz_verify.honest_acceptance(n, d, m, Noise(depolarizing=p_half * 0.99))
+        hi = ghz_verify.honest_acceptance(n, d, m, Noise(depolarizing=p_half * 1.01))
+        assert hi < 0.5 < lo
+        ratio = (ghz_verify.verified_cost(n, d, m, Noise(depolarizing=1e-3)).ebits
+                 / ghz_verify.verified_cost(n, d, m).ebits)
+        assert ratio == pytest.approx(growth, rel=0.02)

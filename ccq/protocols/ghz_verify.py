@@ -26,7 +26,9 @@ source, the qudit channels of :mod:`.ghz` / :mod:`.ghz_key`: depolarising ``(1 -
 and dephasing (a uniformly random non-identity clock power ``Z^b`` w.p. p), plus the same
 dephasing per round it waits in memory (``stored_rounds``, default 1: every copy, tested or
 used, is measured once the challenge is known, one round after arrival; the data are
-announced later as classical values). At d = 2 these are exactly the qubit channels; the qudit
+announced later as classical values; R rounds compose as ``Noise.memory_after(R)``, the qubit
+law, as in :mod:`._noise_laws`, which at d > 2 is not R-fold qudit dephasing). At d = 2 these
+are exactly the qubit channels; the qudit
 generalisation is the one the GHZ sum and key protocols already use (a Pauli channel
 ``X^a Z^b`` per share). Eve's own register is not transmitted and stays noiseless. Amplitude
 damping is not a Pauli channel on a qudit and is rejected (ValueError). Heralded ``erasure``

@@ -36,6 +36,12 @@ channels, and the memory dephasing of the round it spends at the receiving party
 (tests check they agree); :func:`inference` takes ``noise=`` and samples from the noisy output.
 A heralded loss destroys the register spread over ``2 L`` messages, so the shot restarts:
 :func:`inference_cost` counts ``expected_messages_with_restarts`` messages (and as many rounds).
+The gradient estimators take ``noise=`` too: :func:`paramshift_gradient` samples every shifted
+circuit from its :func:`noisy_expectation` (the shift rule then gives the gradient of the noisy
+expectation exactly), :func:`mass_gradient_distribution` runs the ``(n + 1)``-qubit Hadamard
+test on the density path (:func:`mass_gradient_distribution_trajectories` is its trajectory
+twin), and :func:`paramshift_cost` / :func:`mass_gradient_cost` count erasure restarts.
+``noise=None``, ``Noise()`` and erasure-only noise run the noiseless code, bit for bit.
 
 Gradients: :func:`mass_gradient_distribution` / :func:`mass_gradient` estimate **all** ``N``
 phases of one ``D(w_l)`` from the same copies (a Hadamard test whose register is measured in the

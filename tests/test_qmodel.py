@@ -3,6 +3,7 @@
 import math
 
 import jax
+import jax.flatten_util
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccq.bounds import qmodel as qb
+from ccq.noise import Noise
 from ccq.protocols import qmodel as qm
 
 PAULI = {"I": np.eye(2), "X": np.array([[0, 1], [1, 0]]), "Y": np.array([[0, -1j], [1j, 0]]),
@@ -303,3 +305,262 @@ def test_experiment_claims_tolerate_missing_results():
     for module in (qmodel_scaling, qmodel_linear, qmodel_training):
         rows = module.EXPERIMENT.claims([])
         assert rows and all(c.verdict == "not measured" for c in rows)
+
+
+# ---------------------------------------------------------------- noisy gradients
+
+MIXED = Noise(depolarizing=0.08, dephasing=0.05, amplitude_damping=0.1, memory=0.03)
+
+
+def _kraus_np(noise):
+    """Independent numpy Kraus sets in the order ccq applies them (memory last)."""
+    out = []
+    if noise.depolarizing:
+        p = noise.depolarizing
+        out.append([math.sqrt(1 - 3 * p / 4) * PAULI["I"]]
+                   + [math.sqrt(p / 4) * PAULI[c] for c in "XYZ"])
+    for p in (noise.dephasing,):
+        if p:
+            out.append([math.sqrt(1 - p) * PAULI["I"], math.sqrt(p) * PAULI["Z"]])
+    if noise.amplitude_damping:
+        g = noise.amplitude_damping
+        out.append([np.array([[1, 0], [0, math.sqrt(1 - g)]]),
+                    np.array([[0, math.sqrt(g)], [0, 0]])])
+    if noise.memory:
+        p = noise.memory
+        out.append([math.sqrt(1 - p) * PAULI["I"], math.sqrt(p) * PAULI["Z"]])
+    return out
+
+
+def _dense_noisy_hadamard_test(model, params, x, layer, noise):
+    """The (n+1)-qubit Hadamard test as dense matrices (ancilla = qubit 0), with every qubit of
+    every message (counted at each change of owner, and to Bob at the end) through ``noise``."""
+    ops = _layers_dense(model, params, x)
+    cut = [i for i, (o, _) in enumerate(ops) if o == "bob"][2 * layer]        # D(w_layer)
+    lift = lambda u: np.kron(np.eye(2), u)  # noqa: E731
+    d = model.dim
+    ctrl = np.block([[np.eye(d), np.zeros((d, d))],
+                     [np.zeros((d, d)), _observable_dense(model.observable)]])
+    basis = np.kron(np.array([[1, 1], [1, -1]]) / math.sqrt(2) @ np.diag([1, -1j]), np.eye(d))
+    seq = ([(o, lift(u)) for o, u in ops] + [("alice", ctrl)]
+           + [(o, lift(u.conj().T)) for o, u in reversed(ops[cut + 1:])] + [("bob", basis)])
+    psi = np.zeros(d, complex)
+    psi[: len(x)] = x
+    psi = np.kron([1, 1], psi / np.linalg.norm(psi)) / math.sqrt(2)
+    rho = np.outer(psi, psi.conj())
+    q = model.n_qubits + 1
+
+    def message(r):
+        for ks in _kraus_np(noise):
+            for j in range(q):
+                r = sum(_op_on(q, j, k) @ r @ _op_on(q, j, k).conj().T for k in ks)
+        return r
+
+    here, messages = "alice", 0
+    for owner, u in seq:
+        if owner != here:
+            rho, here, messages = message(rho), owner, messages + 1
+        rho = u @ rho @ u.conj().T
+    if here != "bob":
+        rho, messages = message(rho), messages + 1
+    return np.real(np.diag(rho)).reshape(2, d), messages
+
+
+@pytest.mark.parametrize("noise", [MIXED, Noise(depolarizing=0.3), Noise(memory=0.2)])
+def test_noisy_mass_distribution_matches_dense_circuit(noise):
+    model, params, x = _model_and_input(31, n=2, layers=2, reupload=True)
+    xj = jnp.asarray(x, jnp.float32)
+    for layer in range(model.layers):
+        ref, messages = _dense_noisy_hadamard_test(model, params, x, layer, noise)
+        assert messages == qm.mass_messages(model, layer)
+        ours = qm.mass_gradient_distribution(model, params, xj, layer, noise)
+        np.testing.assert_allclose(np.asarray(ours), ref, atol=2e-6)
+        ideal = qm.mass_gradient_distribution(model, params, xj, layer)
+        assert float(jnp.max(jnp.abs(ours - ideal))) > 1e-3          # the noise matters
+
+
+def test_noisy_mass_trajectories_agree_with_density_within_hoeffding():
+    model, params, x = _model_and_input(32, n=2, layers=2)
+    x = jnp.asarray(x, jnp.float32)
+    draws, delta = 20_000, 1e-6
+    # each entry is a mean of `draws` values in [0, 1]; union bound over the 2N entries
+    band = math.sqrt(math.log(2 * 2 * model.dim / delta) / (2 * draws))
+    for layer in (0,):                     # the longest test: 4L - 1 = 7 messages
+        dens = qm.mass_gradient_distribution(model, params, x, layer, MIXED)
+        traj = qm.mass_gradient_distribution_trajectories(jax.random.key(layer), model, params, x,
+                                                          layer, MIXED, draws)
+        ideal = qm.mass_gradient_distribution(model, params, x, layer)
+        assert float(jnp.max(jnp.abs(traj - dens))) <= band
+        assert float(jnp.max(jnp.abs(ideal - dens))) > 2 * band     # agreement is informative
+
+
+def test_noisy_shift_rule_is_the_gradient_of_the_noisy_expectation():
+    """Under parameter-independent noise the shift rule holds for the noisy expectation: check
+    it against central finite differences of noisy_expectation and against autodiff."""
+    model, params, x = _model_and_input(33, n=2, layers=2, reupload=True)
+    x = jnp.asarray(x, jnp.float32)
+    out = qm.paramshift_gradient(model, 10, "all", MIXED)(jax.random.key(0), params, x)
+    flat, unravel = jax.flatten_util.ravel_pytree(params)
+    f = jax.jit(lambda v: qm._noisy_expectation(model, unravel(v), x, MIXED))
+    h = 1e-2
+    eye = np.eye(flat.shape[0], dtype=np.float32)
+    fd = np.array([(f(flat + h * e) - f(flat - h * e)) / (2 * h) for e in eye])
+    shift = np.asarray(jax.flatten_util.ravel_pytree(out.info["noisy"])[0])
+    # f is a + b cos + c sin in each coordinate: truncation <= h^2/6, float32 rounding ~1e-5
+    np.testing.assert_allclose(shift, fd, atol=1e-3)
+    auto = jax.grad(lambda p: qm.noisy_expectation(model, p, x, MIXED))(params)
+    for k in params:
+        np.testing.assert_allclose(out.info["noisy"][k], auto[k], atol=5e-5)
+    noiseless = np.asarray(jax.flatten_util.ravel_pytree(out.info["exact"])[0])
+    assert np.max(np.abs(noiseless - shift)) > 1e-2               # and it is not the ideal one
+    fp, fm = qm.shift_values(model, params, x, "all", MIXED)
+    np.testing.assert_allclose((fp - fm) / 2, shift, atol=1e-6)
+
+
+@pytest.mark.parametrize("p", [0.05, 0.3])
+def test_one_qubit_depolarising_contracts_gradients_by_the_closed_form(p):
+    """n = 1: per-qubit depolarising is global, so the noisy expectation is (1-p)^(2L) f and the
+    Hadamard test's estimate (1-p)^(2m) g, m its messages (proofs/proof_qmodel.py)."""
+    model = qm.DistributedModel(1, 2, "X", reupload=True)
+    params = qm.init_params(jax.random.key(34), model)
+    x = jnp.array([0.3, -1.2])
+    noise = Noise(depolarizing=p)
+    out = qm.paramshift_gradient(model, 10, "all", noise)(jax.random.key(0), params, x)
+    for k in params:
+        np.testing.assert_allclose(out.info["noisy"][k],
+                                   (1 - p) ** (2 * model.layers) * out.info["exact"][k],
+                                   atol=2e-6)
+    for layer in range(model.layers):
+        m = qm.mass_messages(model, layer)
+        g = lambda q: 2 * (q[0] - q[1])  # noqa: E731
+        ideal = g(qm.mass_gradient_distribution(model, params, x, layer))
+        noisy = g(qm.mass_gradient_distribution(model, params, x, layer, noise))
+        np.testing.assert_allclose(noisy, (1 - p) ** (2 * m) * ideal, atol=2e-6)
+        assert float(jnp.max(jnp.abs(ideal))) > 0.05                # a non-trivial check
+
+
+def test_full_depolarising_erases_both_gradients():
+    model, params, x = _model_and_input(35, n=2, layers=1)
+    x = jnp.asarray(x, jnp.float32)
+    noise = Noise(depolarizing=1.0)
+    out = qm.paramshift_gradient(model, 10, "all", noise)(jax.random.key(0), params, x)
+    for leaf in jax.tree_util.tree_leaves(out.info["noisy"]):
+        assert float(jnp.max(jnp.abs(leaf))) < 1e-6
+    p = qm.mass_gradient_distribution(model, params, x, 0, noise)
+    np.testing.assert_allclose(p, 1 / (2 * model.dim), atol=1e-6)
+
+
+@pytest.mark.parametrize("p", [0.01, 0.05, 0.2])
+def test_noisy_gradient_bias_within_the_no_error_bound(p):
+    """rho_noisy = s rho_ideal + (1 - s) sigma with s the no-Pauli-error probability, so each
+    expectation moves by <= 2 (1 - s) and the distribution by <= (1 - s) in total variation."""
+    model, params, x = _model_and_input(36, n=3, layers=1)
+    x = jnp.asarray(x, jnp.float32)
+    noise = Noise(depolarizing=p)
+    out = qm.paramshift_gradient(model, 10, "all", noise)(jax.random.key(0), params, x)
+    s = (1 - 3 * p / 4) ** (model.n_qubits * 2 * model.layers)
+    bias = max(float(jnp.max(jnp.abs(a - b))) for a, b in zip(
+        jax.tree_util.tree_leaves(out.info["noisy"]), jax.tree_util.tree_leaves(out.info["exact"]),
+        strict=True))
+    assert 0 < bias <= 2 * (1 - s) + 1e-5
+    sm = (1 - 3 * p / 4) ** ((model.n_qubits + 1) * qm.mass_messages(model, 0))
+    g = lambda q: 2 * (q[0] - q[1])  # noqa: E731
+    diff = (g(qm.mass_gradient_distribution(model, params, x, 0, noise))
+            - g(qm.mass_gradient_distribution(model, params, x, 0)))
+    assert 0 < float(jnp.sum(jnp.abs(diff))) <= 4 * (1 - sm) + 1e-5
+
+
+def test_noise_to_zero_recovers_noiseless_gradients():
+    model, params, x = _model_and_input(37, n=2, layers=2)
+    x = jnp.asarray(x, jnp.float32)
+    key = jax.random.key(4)
+    for noise in (None, Noise(), Noise(erasure=0.1)):   # erasure is heralded: same state
+        a = qm.paramshift_gradient(model, 50, "all", noise)(key, params, x)
+        b = qm.paramshift_gradient(model, 50, "all")(key, params, x)
+        assert all(bool(jnp.all(u == v)) for u, v in zip(jax.tree_util.tree_leaves(a.answer),
+                                                         jax.tree_util.tree_leaves(b.answer),
+                                                         strict=True))
+        assert "noisy" not in a.info
+        c = qm.mass_gradient(model, 300, 1, noise)(key, params, x)
+        d = qm.mass_gradient(model, 300, 1)(key, params, x)
+        assert bool(jnp.all(c.answer == d.answer)) and "noisy" not in c.info
+    tiny = Noise(depolarizing=1e-6, dephasing=1e-6, amplitude_damping=1e-6, memory=1e-6)
+    out = qm.paramshift_gradient(model, 50, "all", tiny)(key, params, x)
+    for u, v in zip(jax.tree_util.tree_leaves(out.info["noisy"]),
+                    jax.tree_util.tree_leaves(out.info["exact"]), strict=True):
+        np.testing.assert_allclose(u, v, atol=1e-4)
+    for layer in range(model.layers):
+        np.testing.assert_allclose(qm.mass_gradient_distribution(model, params, x, layer, tiny),
+                                   qm.mass_gradient_distribution(model, params, x, layer),
+                                   atol=1e-4)
+
+
+def test_noisy_sampled_estimators_inside_hoeffding_band_of_the_noisy_gradient():
+    delta = 1e-6
+    model, params, x = _model_and_input(38, n=2, layers=2)
+    x = jnp.asarray(x, jnp.float32)
+    copies = 4000
+    for layer in range(model.layers):
+        out = qm.mass_gradient(model, copies, layer, MIXED)(jax.random.key(layer), params, x)
+        band = math.sqrt(8 * math.log(2 * model.dim / delta) / copies)
+        assert float(jnp.max(jnp.abs(out.answer - out.info["noisy"]))) <= band
+        assert out.cost == qm.mass_gradient_cost(model, copies, [layer], MIXED)
+    shots = 500
+    ps = qm.paramshift_gradient(model, shots, "all", MIXED)(jax.random.key(5), params, x)
+    band = math.sqrt(2 * math.log(2 * qm.num_params(model) / delta) / shots)
+    err = jax.tree_util.tree_map(lambda a, b: jnp.max(jnp.abs(a - b)), ps.answer,
+                                 ps.info["noisy"])
+    assert max(float(e) for e in jax.tree_util.tree_leaves(err)) <= band
+    assert ps.cost == qm.paramshift_cost(model, shots, noise=MIXED) == qm.paramshift_cost(model,
+                                                                                           shots)
+
+
+def _restart_sends(s, r):
+    """Expected sends until r consecutive successes of probability s, from the Markov chain
+    E_k = 1 + s E_{k+1} + (1 - s) E_0 (k successes so far), E_r = 0, solved numerically."""
+    a, b = np.eye(r), np.ones(r)
+    for k in range(r):
+        a[k, 0] -= 1 - s
+        if k + 1 < r:
+            a[k, k + 1] -= s
+    return np.linalg.solve(a, b)[0]
+
+
+@pytest.mark.parametrize("e", [0.01, 0.2])
+def test_gradient_costs_count_erasure_restarts(e):
+    model = qm.DistributedModel(3, 2)
+    noise = Noise(erasure=e, depolarizing=0.01)
+    per_layer = [_restart_sends((1 - e) ** (model.n_qubits + 1), qm.mass_messages(model, l))
+                 for l in range(model.layers)]
+    cost = qm.mass_gradient_cost(model, 7, noise=noise)
+    assert cost.qubits == pytest.approx(7 * (model.n_qubits + 1) * sum(per_layer))
+    assert cost.rounds == pytest.approx(max(per_layer))
+    assert cost.qubits > qm.mass_gradient_cost(model, 7).qubits
+    shot = _restart_sends((1 - e) ** model.n_qubits, 2 * model.layers)
+    ps = qm.paramshift_cost(model, 5, noise=noise)
+    assert ps.qubits == pytest.approx(2 * qm.num_params(model) * 5 * model.n_qubits * shot)
+    assert ps.rounds == pytest.approx(shot)
+    params = qm.init_params(jax.random.key(0), model)
+    out = qm.mass_gradient(model, 7, 1, noise)(jax.random.key(1), params, jnp.ones(8))
+    assert out.cost == qm.mass_gradient_cost(model, 7, [1], noise)
+
+
+def test_noisy_gradients_reject_bad_noise():
+    model = qm.DistributedModel(2, 1)
+    big = qm.DistributedModel(9, 1)
+    with pytest.raises(TypeError, match="noise"):
+        qm.paramshift_gradient(model, 10, noise=0.1)
+    with pytest.raises(TypeError, match="noise"):
+        qm.mass_gradient(model, 10, 0, noise=0.1)
+    with pytest.raises(ValueError, match="n_qubits <= 8"):
+        qm.paramshift_gradient(big, 10, noise=Noise(dephasing=0.1))
+    with pytest.raises(ValueError, match="n_qubits <= 8"):
+        qm.mass_gradient(big, 10, 0, noise=Noise(dephasing=0.1))
+    with pytest.raises(ValueError, match="erasure"):
+        qm.mass_gradient_cost(model, 10, noise=Noise(erasure=1.0))
+    with pytest.raises(ValueError, match="erasure"):
+        qm.paramshift_cost(model, 10, noise=Noise(erasure=1.0))
+    with pytest.raises(ValueError, match="draws"):
+        qm.mass_gradient_distribution_trajectories(jax.random.key(0), model,
+                                                   qm.init_params(jax.random.key(0), model),
+                                                   jnp.ones(4), 0, draws=0)

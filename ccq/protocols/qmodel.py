@@ -36,6 +36,12 @@ channels, and the memory dephasing of the round it spends at the receiving party
 (tests check they agree); :func:`inference` takes ``noise=`` and samples from the noisy output.
 A heralded loss destroys the register spread over ``2 L`` messages, so the shot restarts:
 :func:`inference_cost` counts ``expected_messages_with_restarts`` messages (and as many rounds).
+The gradient estimators take ``noise=`` too: :func:`paramshift_gradient` samples every shifted
+circuit from its :func:`noisy_expectation` (the shift rule then gives the gradient of the noisy
+expectation exactly), :func:`mass_gradient_distribution` runs the ``(n + 1)``-qubit Hadamard
+test on the density path (:func:`mass_gradient_distribution_trajectories` is its trajectory
+twin), and :func:`paramshift_cost` / :func:`mass_gradient_cost` count erasure restarts.
+``noise=None``, ``Noise()`` and erasure-only noise run the noiseless code, bit for bit.
 
 Gradients: :func:`mass_gradient_distribution` / :func:`mass_gradient` estimate **all** ``N``
 phases of one ``D(w_l)`` from the same copies (a Hadamard test whose register is measured in the
@@ -86,6 +92,7 @@ __all__ = [
     "noisy_expectation",
     "noisy_expectation_trajectories",
     "mass_gradient_distribution",
+    "mass_gradient_distribution_trajectories",
     "mass_gradient",
     "mass_gradient_cost",
     "mass_messages",
@@ -356,6 +363,54 @@ def _check_noisy(model, noise):
     return noise
 
 
+def _state_noise(noise) -> Noise | None:
+    """The part of ``noise`` that changes the state: ``None`` when ideal or erasure only (a
+    heralded loss restarts the run, so the state of a finished run is the noiseless one)."""
+    noise = _noise_laws.as_noise(noise)
+    if noise.ideal or noise == Noise(erasure=noise.erasure):
+        return None
+    return noise
+
+
+def _lift(fns):
+    """Density-path helper: ``U rho U^dagger`` for each ``fn`` (``U`` as a function of a
+    state), applied to the columns and then to the rows."""
+    def unitary(r):
+        for fn in fns:
+            r = jax.vmap(fn, in_axes=1, out_axes=1)(r)
+            r = jnp.conj(jax.vmap(fn, in_axes=1, out_axes=1)(jnp.conj(r.T))).T
+        return r
+    return unitary
+
+
+def _density_run(s0, segs, last_message, kraus, qubits: int):
+    """``rho`` after the segments, every qubit of every message through ``kraus``."""
+    rho = jnp.outer(s0, jnp.conj(s0))
+    for i, fns in enumerate(segs):
+        rho = _lift(fns)(rho)
+        if i < len(segs) - 1 or last_message:
+            for ops in kraus:
+                for q in range(qubits):
+                    rho = apply_kraus(rho, ops, [q])
+    return rho
+
+
+def _trajectory_run(key, s0, segs, last_message, kraus, qubits: int):
+    """One pure-state trajectory of :func:`_density_run` (one Kraus branch drawn per step)."""
+    n_msgs = len(segs) - 1 + int(last_message)
+    keys = jax.random.split(key, max(1, n_msgs * qubits * max(1, len(kraus))))
+    s, j = s0, 0
+    for i, fns in enumerate(segs):
+        for fn in fns:
+            s = fn(s)
+        if i < len(segs) - 1 or last_message:
+            for ops in kraus:
+                for q in range(qubits):
+                    s = apply_channel_trajectory(keys[j], s, ops, q)
+                    j += 1
+    return s
+
+
 def noisy_expectation(model: DistributedModel, params, x, noise: Noise | None = None):
     """``tr(O rho_out)`` with every message's qubits sent through ``noise`` (density path).
 
@@ -370,28 +425,13 @@ def noisy_expectation(model: DistributedModel, params, x, noise: Noise | None = 
     """
     _check_x(model, x)
     noise = _check_noisy(model, noise)
-    n = model.n_qubits
-    kraus = _message_kraus(noise)
+    return _noisy_expectation(model, params, x, noise)
+
+
+def _noisy_expectation(model, params, x, noise):
     segs, last_message = _segments(model, params, x)
-    s0 = _encode(model, x)
-    rho = jnp.outer(s0, jnp.conj(s0))
-
-    def unitary(r, fns):
-        for fn in fns:      # U rho U^dagger, U applied to the columns, then to the rows
-            r = jax.vmap(fn, in_axes=1, out_axes=1)(r)
-            r = jnp.conj(jax.vmap(fn, in_axes=1, out_axes=1)(jnp.conj(r.T))).T
-        return r
-
-    def message(r):
-        for ops in kraus:
-            for q in range(n):
-                r = apply_kraus(r, ops, [q])
-        return r
-
-    for i, fns in enumerate(segs):
-        rho = unitary(rho, fns)
-        if i < len(segs) - 1 or last_message:
-            rho = message(rho)
+    rho = _density_run(_encode(model, x), segs, last_message, _message_kraus(noise),
+                       model.n_qubits)
     obs = jax.vmap(lambda col: _apply_observable(col, model.observable), in_axes=1,
                    out_axes=1)(rho)
     return jnp.real(jnp.trace(obs))
@@ -414,24 +454,12 @@ def noisy_expectation_trajectories(key, model: DistributedModel, params, x,
     _check_x(model, x)
     noise = _check_noisy(model, noise)
     draws = check_int(draws, "draws", minimum=1)
-    n = model.n_qubits
     kraus = _message_kraus(noise)
     segs, last_message = _segments(model, params, x)
-    n_msgs = len(segs) - 1 + int(last_message)
     s0 = _encode(model, x)
 
     def one(k):
-        s = s0
-        keys = jax.random.split(k, max(1, n_msgs * n * max(1, len(kraus))))
-        j = 0
-        for i, fns in enumerate(segs):
-            for fn in fns:
-                s = fn(s)
-            if i < len(segs) - 1 or last_message:
-                for ops in kraus:
-                    for q in range(n):
-                        s = apply_channel_trajectory(keys[j], s, ops, q)
-                        j += 1
+        s = _trajectory_run(k, s0, segs, last_message, kraus, model.n_qubits)
         return jnp.vdot(s, _apply_observable(s, model.observable)).real
 
     return jnp.mean(jax.vmap(one)(jax.random.split(key, draws)))
@@ -479,9 +507,9 @@ def inference(model: DistributedModel, shots: int, noise: Noise | None = None):
         True
     """
     shots = check_int(shots, "shots", minimum=1)
-    noise = _noise_laws.as_noise(noise)
     cost = inference_cost(model, shots, noise)
-    noisy = not (noise.ideal or (noise.erasure and noise == Noise(erasure=noise.erasure)))
+    noise = _state_noise(noise)
+    noisy = noise is not None
     if noisy:
         _check_noisy(model, noise)
 
@@ -553,7 +581,8 @@ def _inverse(model, name, params, x):
     raise AssertionError(name)
 
 
-def mass_gradient_distribution(model: DistributedModel, params, x, layer: int):
+def mass_gradient_distribution(model: DistributedModel, params, x, layer: int,
+                               noise: Noise | None = None):
     """Exact outcome distribution of the Hadamard test for ``w_layer``: shape ``(2, N)``.
 
     The register after ``D(w_layer)`` is ``a``; with ``V`` the rest of the circuit and ``O`` the
@@ -562,10 +591,106 @@ def mass_gradient_distribution(model: DistributedModel, params, x, layer: int):
     computational basis: ``p[s, k] = |a_k - (-1)^s i b_k|^2 / 4`` for ``s = 0`` (``|+i>``) and
     ``s = 1`` (``|-i>``). Since ``df/dw_k = 2 Im(conj(a_k) b_k)``, the gradient is
     ``2 (p[0] - p[1])`` exactly.
+
+    With ``noise`` (density path on ``n + 1`` qubits, ``n <= 8``): every one of the
+    :func:`mass_messages` messages carries the register and the ancilla (as
+    :func:`mass_gradient_cost` counts them), and each of its ``n + 1`` qubits goes through the
+    transmission channels and one round of memory dephasing. The ancilla is prepared in ``|+>``
+    by Alice at the start and travels with the register. ``2 (p[0] - p[1])`` is then **not** the
+    gradient of the noisy expectation: every ancilla channel multiplies it by a constant
+    (``1 - p`` per message for depolarising, ``1 - 2p`` for dephasing and memory,
+    ``sqrt(1 - gamma)`` for damping), and at ``n = 1`` under depolarising alone it is exactly
+    ``(1 - p)^(2 m)`` times the noiseless gradient (``m`` messages; derived in
+    ``proofs/proof_qmodel.py``), against ``(1 - p)^(2 L)`` for the gradient of
+    :func:`noisy_expectation`. :func:`mass_gradient_distribution_trajectories` samples the same
+    distribution by trajectories.
+
+    Examples:
+        >>> m = DistributedModel(1, 1)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> g = lambda q: 2 * (q[0] - q[1])
+        >>> ideal = g(mass_gradient_distribution(m, p, jnp.ones(2), 0))
+        >>> noisy = g(mass_gradient_distribution(m, p, jnp.ones(2), 0, Noise(depolarizing=0.1)))
+        >>> mass_messages(m, 0), bool(jnp.allclose(noisy, 0.9 ** 6 * ideal, atol=1e-6))
+        (3, True)
     """
     _check_x(model, x)
     layer = check_int(layer, "layer", minimum=0, maximum=model.layers - 1)
-    return _mass_distribution(model, params, x, layer)
+    noise = _state_noise(noise)
+    if noise is None:
+        return _mass_distribution(model, params, x, layer)
+    _check_noisy(model, noise)
+    return _noisy_mass_distribution(model, params, x, layer, noise)
+
+
+def mass_gradient_distribution_trajectories(key, model: DistributedModel, params, x,
+                                            layer: int, noise: Noise | None = None,
+                                            draws: int = 1024):
+    """Mean over ``draws`` quantum trajectories (``vmap`` over keys) of the Hadamard test's
+    outcome distribution: an unbiased estimate of :func:`mass_gradient_distribution` with
+    ``noise``; each entry is a mean of ``draws`` values in ``[0, 1]``.
+
+    Examples:
+        >>> m = DistributedModel(2, 1)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> x = jnp.array([1.0, 2.0, 3.0, 4.0])
+        >>> t = mass_gradient_distribution_trajectories(jax.random.key(1), m, p, x, 0, draws=4)
+        >>> bool(jnp.allclose(t, mass_gradient_distribution(m, p, x, 0), atol=1e-5))
+        True
+    """
+    check_key(key)
+    _check_x(model, x)
+    layer = check_int(layer, "layer", minimum=0, maximum=model.layers - 1)
+    noise = _check_noisy(model, noise)
+    draws = check_int(draws, "draws", minimum=1)
+    segs, last_message, s0 = _mass_segments(model, params, x, layer)
+    kraus = _message_kraus(noise)
+
+    def one(k):
+        s = _trajectory_run(k, s0, segs, last_message, kraus, model.n_qubits + 1)
+        return (jnp.abs(s) ** 2).reshape(2, model.dim)
+
+    return jnp.mean(jax.vmap(one)(jax.random.split(key, draws)), axis=0)
+
+
+def _mass_segments(model, params, x, layer):
+    """The Hadamard test on ``n + 1`` qubits (ancilla first) cut at its messages.
+
+    Returns the op lists between messages, whether a message follows the last one, and the
+    initial state ``|+> |x>``. The owners are those of :func:`mass_messages` (start at Alice,
+    end at Bob, who measures), so the messages here are the ones the cost counts.
+    """
+    N = model.dim
+    before, after = _after_ops(model, params, x, layer)
+    both = lambda fn: lambda s: jax.vmap(fn)(s.reshape(2, N)).reshape(-1)  # noqa: E731
+
+    def controlled_o(s):
+        return jnp.concatenate([s[:N], _apply_observable(s[N:], model.observable)])
+
+    def measure_basis(s):           # S^dagger then H on the ancilla: Y basis -> computational
+        s0, s1 = s[:N], -1j * s[N:]
+        return jnp.concatenate([s0 + s1, s0 - s1]) / np.sqrt(2)
+
+    ops = ([(o, both(fn)) for o, _, fn in before + after] + [(ALICE, controlled_o)]
+           + [(o, both(_inverse(model, name, params, x))) for o, name, _ in reversed(after)]
+           + [(BOB, measure_basis)])
+    segs, cur, here = [], [], ALICE
+    for owner, fn in ops:
+        if owner != here:
+            segs.append(cur)
+            cur, here = [], owner
+        cur.append(fn)
+    segs.append(cur)
+    a = _encode(model, x)
+    s0 = jnp.concatenate([a, a]) / np.sqrt(2)
+    return segs, here != BOB, s0
+
+
+@functools.partial(jax.jit, static_argnums=(0, 3, 4))
+def _noisy_mass_distribution(model, params, x, layer, noise):
+    segs, last_message, s0 = _mass_segments(model, params, x, layer)
+    rho = _density_run(s0, segs, last_message, _message_kraus(noise), model.n_qubits + 1)
+    return jnp.clip(jnp.real(jnp.diagonal(rho)), 0.0, 1.0).reshape(2, model.dim)
 
 
 @functools.partial(jax.jit, static_argnums=(0, 3))
@@ -598,20 +723,37 @@ def mass_gradient_from_samples(idx, dim: int):
     return 2 * jax.ops.segment_sum(sign, idx % dim, num_segments=dim) / idx.shape[0]
 
 
-def mass_gradient_cost(model: DistributedModel, copies: int, layers=None) -> Cost:
+def mass_gradient_cost(model: DistributedModel, copies: int, layers=None,
+                       noise: Noise | None = None) -> Cost:
     """``copies`` parallel copies of the Hadamard test for each layer in ``layers``.
 
     Each message carries ``n + 1`` qubits (register and ancilla). Different layers run in
-    parallel (communication adds, rounds are the longest).
+    parallel (communication adds, rounds are the longest). With heralded erasure in ``noise``
+    a lost qubit destroys the copy, which restarts: ``expected_messages_with_restarts(e, n + 1,
+    m)`` messages (and rounds) per copy of an ``m``-message test.
+
+    Examples:
+        >>> mass_gradient_cost(DistributedModel(1, 1), 1)
+        Cost(qubits=6, bits=0, ebits=0, rounds=3)
+        >>> mass_gradient_cost(DistributedModel(1, 1), 1, noise=Noise(erasure=0.5))
+        Cost(qubits=168.0, bits=0, ebits=0, rounds=84.0)
     """
     copies = check_int(copies, "copies", minimum=1)
     layers = range(model.layers) if layers is None else layers
-    return Cost.parallel(*(
-        copies * Cost(qubits=(model.n_qubits + 1) * mass_messages(model, l),
-                      rounds=mass_messages(model, l)) for l in layers))
+    e = _noise_laws.as_noise(noise).erasure
+    if e == 1:
+        raise ValueError("noise.erasure must be < 1 (no copy would ever finish), got 1.0")
+    q = model.n_qubits + 1
+
+    def msgs(layer):
+        m = mass_messages(model, layer)
+        return expected_messages_with_restarts(e, q, m) if e else m
+
+    return Cost.parallel(*(copies * Cost(qubits=q * msgs(l), rounds=msgs(l)) for l in layers))
 
 
-def mass_gradient(model: DistributedModel, copies: int, layer: int):
+def mass_gradient(model: DistributedModel, copies: int, layer: int,
+                  noise: Noise | None = None):
     """Factory of the copy-reusing gradient estimator for all ``N`` phases ``w_layer``.
 
     ``fn(key, params, x) -> Outcome`` whose answer estimates ``df/dw_layer`` (length ``N``) from
@@ -621,6 +763,11 @@ def mass_gradient(model: DistributedModel, copies: int, layer: int):
     coordinates give ``max_k |g_hat_k - g_k| <= eps`` with probability ``>= 1 - delta`` from
     ``8 ln(2 N / delta) / eps^2`` copies (``qmodel.mass_copies``): logarithmic in the number of
     parameters. ``info["exact"]`` is the exact gradient.
+
+    With ``noise`` the copies are drawn from the noisy distribution
+    (:func:`mass_gradient_distribution` with ``noise``); the estimate is then unbiased for
+    ``info["noisy"] = 2 (p[0] - p[1])`` of that distribution, which is biased towards 0 (see
+    there), and the cost counts erasure restarts (:func:`mass_gradient_cost`).
 
     Examples:
         >>> m = DistributedModel(3, 2)
@@ -634,16 +781,23 @@ def mass_gradient(model: DistributedModel, copies: int, layer: int):
     """
     copies = check_int(copies, "copies", minimum=1)
     layer = check_int(layer, "layer", minimum=0, maximum=model.layers - 1)
-    cost = mass_gradient_cost(model, copies, [layer])
+    cost = mass_gradient_cost(model, copies, [layer], noise)
+    noise = _state_noise(noise)
+    if noise is not None:
+        _check_noisy(model, noise)
     N = model.dim
 
     def fn(key, params, x):
         check_key(key)
         p = mass_gradient_distribution(model, params, x, layer)
         exact = 2 * (p[0] - p[1])
+        info = {"exact": exact}
+        if noise is not None:
+            p = mass_gradient_distribution(model, params, x, layer, noise)
+            info["noisy"] = 2 * (p[0] - p[1])
         idx = sample_outcomes(key, p.reshape(-1), copies)
         g = mass_gradient_from_samples(idx, N)
-        return Outcome(g, cost, {"exact": exact})
+        return Outcome(g, cost, info)
 
     return fn
 
@@ -656,20 +810,33 @@ def _n_selected(model, select):
             "angles": 4 * model.layers * model.n_qubits}[select]
 
 
-def _shift_values(model, params, x, select):
+def _shift_values(model, params, x, select, noise=None):
     flat, unravel = ravel_pytree(params)
     mask = np.concatenate([np.full(np.size(params[k]), k in _SELECT[select])
                            for k in sorted(params)])   # ravel_pytree orders dict keys sorted
     where = jnp.asarray(np.flatnonzero(mask), jnp.int32)
-    f_plus, f_minus = _shift_kernel(model, params, x, where)
+    if noise is None:
+        f_plus, f_minus = _shift_kernel(model, params, x, where)
+    else:
+        f_plus, f_minus = _noisy_shift_kernel(model, params, x, where, noise)
     return f_plus, f_minus, where, unravel, flat
 
 
 @functools.partial(jax.jit, static_argnums=0)
 def _shift_kernel(model, params, x, where):
+    return _shift_map(lambda p: _expectation(model, p, x), params, where, model.dim)
+
+
+@functools.partial(jax.jit, static_argnums=(0, 4))
+def _noisy_shift_kernel(model, params, x, where, noise):
+    return _shift_map(lambda p: _noisy_expectation(model, p, x, noise), params, where,
+                      model.dim**2)
+
+
+def _shift_map(expect, params, where, size):
     flat, unravel = ravel_pytree(params)
-    f = lambda v: _expectation(model, unravel(v), x)  # noqa: E731
-    batch = max(1, min(where.shape[0], 2**22 // model.dim))
+    f = lambda v: expect(unravel(v))  # noqa: E731
+    batch = max(1, min(where.shape[0], 2**22 // size))
 
     def pm(j):
         e = jnp.pi / 2 * jax.nn.one_hot(j, flat.shape[0], dtype=flat.dtype)
@@ -679,24 +846,39 @@ def _shift_kernel(model, params, x, where):
     return vals[:, 0], vals[:, 1]
 
 
-def shift_values(model: DistributedModel, params, x, select: str = "all"):
+def shift_values(model: DistributedModel, params, x, select: str = "all",
+                 noise: Noise | None = None):
     """Exact ``(f(theta + pi/2 e_j), f(theta - pi/2 e_j))`` for the selected ``j`` (what the
-    parameter-shift estimator samples from), in the order of ``ravel_pytree(params)``."""
+    parameter-shift estimator samples from), in the order of ``ravel_pytree(params)``; with
+    ``noise`` the shifted circuits' :func:`noisy_expectation` (density path, ``n <= 8``)."""
     if select not in _SELECT:
         raise ValueError(f"select must be one of {tuple(_SELECT)}, got {select!r}")
     _check_x(model, x)
-    f_plus, f_minus, *_ = _shift_values(model, params, x, select)
+    noise = _state_noise(noise)
+    if noise is not None:
+        _check_noisy(model, noise)
+    f_plus, f_minus, *_ = _shift_values(model, params, x, select, noise)
     return f_plus, f_minus
 
 
-def paramshift_cost(model: DistributedModel, shots: int, n_params: int | None = None) -> Cost:
-    """Cost of the parameter-shift estimator: ``2 P`` circuits of ``shots`` shots each."""
+def paramshift_cost(model: DistributedModel, shots: int, n_params: int | None = None,
+                    noise: Noise | None = None) -> Cost:
+    """Cost of the parameter-shift estimator: ``2 P`` circuits of ``shots`` shots each (each
+    shot restarts after a heralded erasure, as in :func:`inference_cost`).
+
+    Examples:
+        >>> paramshift_cost(DistributedModel(1, 1), 1, n_params=1)
+        Cost(qubits=4, bits=0, ebits=0, rounds=2)
+        >>> paramshift_cost(DistributedModel(1, 1), 1, n_params=1, noise=Noise(erasure=0.5))
+        Cost(qubits=12.0, bits=0, ebits=0, rounds=6.0)
+    """
     shots = check_int(shots, "shots", minimum=1)
     P = num_params(model) if n_params is None else check_int(n_params, "n_params", minimum=1)
-    return (2 * P) * inference_cost(model, shots)
+    return (2 * P) * inference_cost(model, shots, noise)
 
 
-def paramshift_gradient(model: DistributedModel, shots: int, select: str = "all"):
+def paramshift_gradient(model: DistributedModel, shots: int, select: str = "all",
+                        noise: Noise | None = None):
     """Factory of the parameter-shift estimator ``fn(key, params, x) -> Outcome``.
 
     Every parameter ``theta_j`` (each rotation angle, each phase ``w_{l,k}``; their generators
@@ -711,25 +893,50 @@ def paramshift_gradient(model: DistributedModel, shots: int, select: str = "all"
         shots: shots per shifted circuit.
         select: ``"all"`` parameters, ``"w"`` (Bob's phases only, ``P = L N``) or ``"angles"``
             (the HEA angles of both parties, ``P = 4 L n``).
+        noise: per-message noise (:class:`ccq.noise.Noise`); each shifted circuit's shots are
+            drawn from its :func:`noisy_expectation` (density path, ``n <= 8``), and the cost
+            counts erasure restarts (:func:`paramshift_cost`).
 
     The answer is a params-shaped pytree (zeros outside ``select``); ``info["exact"]`` holds the
-    exact shift-rule gradient (equal to autodiff).
+    exact shift-rule gradient (equal to autodiff). Under ``noise`` the channels do not depend on
+    the parameters, so the noisy expectation is still ``a + b cos theta_j + c sin theta_j`` in
+    each ``theta_j`` and the same rule gives the gradient of the **noisy** expectation exactly,
+    ``info["noisy"]`` (what the estimate is unbiased for): not the noiseless gradient. At
+    ``n = 1`` under depolarising alone it is ``(1 - p)^(2 L)`` times the noiseless gradient.
+
+    Examples:
+        >>> m = DistributedModel(1, 1)
+        >>> p = init_params(jax.random.key(0), m)
+        >>> out = paramshift_gradient(m, 10, "w", Noise(depolarizing=0.1))(
+        ...     jax.random.key(1), p, jnp.ones(2))
+        >>> bool(jnp.allclose(out.info["noisy"]["w"], 0.9 ** 2 * out.info["exact"]["w"],
+        ...                   atol=1e-6))
+        True
     """
     shots = check_int(shots, "shots", minimum=1)
     if select not in _SELECT:
         raise ValueError(f"select must be one of {tuple(_SELECT)}, got {select!r}")
     n_sel = _n_selected(model, select)
-    cost = paramshift_cost(model, shots, n_sel)
+    cost = paramshift_cost(model, shots, n_sel, noise)
+    noise = _state_noise(noise)
+    if noise is not None:
+        _check_noisy(model, noise)
 
     def fn(key, params, x):
         check_key(key)
         f_plus, f_minus, where, unravel, flat = _shift_values(model, params, x, select)
+        exact = jnp.zeros_like(flat).at[where].set((f_plus - f_minus) / 2)
+        info = {"exact": unravel(exact)}
+        if noise is not None:
+            f_plus, f_minus, *_ = _shift_values(model, params, x, select, noise)
+            noisy = jnp.zeros_like(flat).at[where].set((f_plus - f_minus) / 2)
+            info["noisy"] = unravel(noisy)
+            f_plus, f_minus = jnp.clip(f_plus, -1.0, 1.0), jnp.clip(f_minus, -1.0, 1.0)
         kp, km = jax.random.split(key)
         est_plus = 2 * jax.random.binomial(kp, shots, (1 + f_plus) / 2) / shots - 1
         est_minus = 2 * jax.random.binomial(km, shots, (1 + f_minus) / 2) / shots - 1
         g = jnp.zeros_like(flat).at[where].set((est_plus - est_minus) / 2)
-        exact = jnp.zeros_like(flat).at[where].set((f_plus - f_minus) / 2)
-        return Outcome(unravel(g), cost, {"exact": unravel(exact)})
+        return Outcome(unravel(g), cost, info)
 
     return fn
 

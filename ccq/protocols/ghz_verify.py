@@ -180,6 +180,14 @@ def _shift_ghz_basis(p, table) -> np.ndarray:
     return p
 
 
+def _test_masks(n: int, d: int):
+    """Outcome masks of the two tests: Z passes on all-equal outcomes, X on a zero sum mod d."""
+    equal = np.zeros((d,) * n, bool)
+    for k in range(d):
+        equal[(k,) * n] = True
+    return equal, np.indices((d,) * n).sum(axis=0) % d == 0
+
+
 def _report(pz, px, fid, leak, guess) -> dict:
     # sums of squared amplitudes can overshoot 1 by a few ulps; they are probabilities
     pz, px, fid = (min(max(float(v), 0.0), 1.0) for v in (pz, px, fid))
@@ -232,10 +240,7 @@ def copy_report(name: str, n: int, d: int, lam: float = 1.0, noise: Noise | None
         return _report(p[(slice(None),) + (0,) * (n - 1)].sum(), p[0].sum(), p[(0,) * n],
                        leak, guess)
     ghz = _qudit.ghz_state(n, d)
-    equal = np.zeros((d,) * n, bool)
-    for k in range(d):
-        equal[(k,) * n] = True
-    zero_sum = np.indices((d,) * n).sum(axis=0) % d == 0
+    equal, zero_sum = _test_masks(n, d)
     pz = px = fid = 0.0
     for w, psi in ens:
         pz += w * float(np.sum(np.abs(psi[equal]) ** 2))
@@ -257,10 +262,7 @@ def _density_report(ens, n: int, d: int, comps) -> dict:
                          f"dimension), got d={d}, N={n}, e={e}")
     table = _noise_laws.ghz_pauli_table(comps, d)
     rhos = [(w, _ghz_copies.pauli_channel(_qudit.density(psi), d, n, table)) for w, psi in ens]
-    equal = np.zeros((d,) * n, bool)
-    for k in range(d):
-        equal[(k,) * n] = True
-    zero_sum = np.indices((d,) * n).sum(axis=0) % d == 0
+    equal, zero_sum = _test_masks(n, d)
     ghz = _qudit.ghz_state(n, d).reshape(-1)
     pz = px = fid = 0.0
     for w, rho in rhos:

@@ -345,14 +345,20 @@ def _message_kraus(noise: Noise):
 
 def _segments(model, params, x):
     """The forward ops cut at the messages: a list of op lists, a message after each."""
+    return _cut_at_messages([(o, fn) for o, _, fn in forward_ops(model, params, x)], ALICE)
+
+
+def _cut_at_messages(ops, end: str):
+    """``(owner, fn)`` ops, starting at Alice, cut where the owner changes: ``(segments,
+    whether a message follows the last segment)`` (iff its owner is not ``end``)."""
     segs, cur, here = [], [], ALICE
-    for owner, _, fn in forward_ops(model, params, x):
+    for owner, fn in ops:
         if owner != here:
             segs.append(cur)
             cur, here = [], owner
         cur.append(fn)
     segs.append(cur)
-    return segs, here != ALICE       # the last segment is followed by a message iff not Alice
+    return segs, here != end
 
 
 def _check_noisy(model, noise):
@@ -674,16 +680,10 @@ def _mass_segments(model, params, x, layer):
     ops = ([(o, both(fn)) for o, _, fn in before + after] + [(ALICE, controlled_o)]
            + [(o, both(_inverse(model, name, params, x))) for o, name, _ in reversed(after)]
            + [(BOB, measure_basis)])
-    segs, cur, here = [], [], ALICE
-    for owner, fn in ops:
-        if owner != here:
-            segs.append(cur)
-            cur, here = [], owner
-        cur.append(fn)
-    segs.append(cur)
+    segs, tail = _cut_at_messages(ops, BOB)
     a = _encode(model, x)
     s0 = jnp.concatenate([a, a]) / np.sqrt(2)
-    return segs, here != BOB, s0
+    return segs, tail, s0
 
 
 @functools.partial(jax.jit, static_argnums=(0, 3, 4))
